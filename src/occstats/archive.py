@@ -1,0 +1,173 @@
+"""Open a landed file safely: know what it really is, and unpack zips without trusting them.
+
+BLS (or a proxy in front of it) sometimes answers with an HTML error page that gets saved under
+the requested `.zip`/`.xlsx` name; downloads get truncated; zips come with and without a folder.
+Everything here works on bytes in memory (BLS files are a few MB), never extracting to disk, so a
+hostile member name cannot write outside the landing folder even in principle.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from occstats.errors import SourceError
+
+# No BLS workbook we read is anywhere near this; a member that inflates past it is refused.
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+MAX_MEMBERS = 500
+CHUNK = 1 << 20
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .xls (and other OLE2 files)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A file from inside a landed archive (or the landed file itself)."""
+
+    name: str  # path inside the archive, or the file name
+    data: bytes
+
+    @property
+    def base_name(self) -> str:
+        return PurePosixPath(self.name).name
+
+
+def sniff(head: bytes) -> str:
+    """Say what a file is from its first bytes: zip, xlsx, xls, html, text or unknown."""
+    if head.startswith(OLE_MAGIC):
+        return "xls"
+    if head.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
+        return "zip"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in stripped[:512]:
+        return "html"
+    if stripped.startswith(b"<?xml"):
+        return "xml"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "unknown"
+    return "text"
+
+
+def _html_title(data: bytes) -> str:
+    match = re.search(rb"<title[^>]*>(.*?)</title>", data[:8192], re.IGNORECASE | re.DOTALL)
+    if not match:
+        return ""
+    return " ".join(match.group(1).decode("utf-8", "replace").split())[:120]
+
+
+def read_members(path: Path, *, display_name: str | None = None) -> list[Member]:
+    """The files a landed file holds: a zip's members, or the file itself.
+
+    Raises SourceError naming the file for HTML pages, truncated or corrupt zips, unsafe member
+    names and oversized members.
+    """
+    name = display_name or path.name
+    data = path.read_bytes()
+    kind = sniff(data[:1024])
+    if kind == "html":
+        title = _html_title(data)
+        hint = f" (page title: {title!r})" if title else ""
+        raise SourceError(
+            name,
+            f"is an HTML page, not a workbook or zip{hint}; upstream probably served an error page",
+        )
+    if kind == "zip" and not _is_xlsx(data):
+        return _zip_members(data, name)
+    if kind in ("xls", "zip"):
+        return [Member(name=Path(name).name, data=data)]
+    if len(data) == 0:
+        raise SourceError(name, "is empty (0 bytes)")
+    raise SourceError(name, f"is not a zip or an Excel workbook (looks like {kind})")
+
+
+def _is_xlsx(data: bytes) -> bool:
+    """An .xlsx is itself a zip; tell it apart from a zip of workbooks."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except zipfile.BadZipFile:
+        return False
+    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
+def _zip_members(data: bytes, name: str) -> list[Member]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise SourceError(name, f"is a truncated or corrupt zip ({exc})") from exc
+    members: list[Member] = []
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            raise SourceError(name, f"has {len(infos)} members; more than the {MAX_MEMBERS} allowed")
+        for info in infos:
+            _check_member_name(info.filename, name)
+            if _is_junk(info.filename):
+                continue
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise SourceError(
+                    name,
+                    f"member {info.filename!r} would decompress to {info.file_size} bytes, "
+                    f"over the {MAX_MEMBER_BYTES}-byte limit",
+                )
+            members.append(Member(name=info.filename, data=_read_bounded(zf, info, name)))
+    return members
+
+
+def _check_member_name(member: str, archive: str) -> None:
+    posix = member.replace("\\", "/")
+    parts = PurePosixPath(posix).parts
+    if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix) or ".." in parts:
+        raise SourceError(archive, f"member {member!r} has an absolute or parent-relative path; refused")
+
+
+def _is_junk(member: str) -> bool:
+    """macOS resource forks and dot files that zip tools add; never BLS content."""
+    parts = PurePosixPath(member.replace("\\", "/")).parts
+    return any(p == "__MACOSX" or p.startswith(".") for p in parts)
+
+
+def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: str) -> bytes:
+    """Decompress while counting: a zip's declared size can lie (a zip bomb)."""
+    out = bytearray()
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                out += chunk
+                if len(out) > MAX_MEMBER_BYTES:
+                    raise SourceError(
+                        archive,
+                        f"member {info.filename!r} decompresses past the {MAX_MEMBER_BYTES}-byte limit; refused",
+                    )
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+        raise SourceError(archive, f"member {info.filename!r} is truncated or corrupt ({exc})") from exc
+    except (OSError, zlib.error) as exc:
+        raise SourceError(archive, f"member {info.filename!r} cannot be decompressed ({exc})") from exc
+    return bytes(out)
+
+
+def pick_member(members: list[Member], pattern: str, archive: str, what: str) -> Member:
+    """The one member whose base name matches `pattern` (case-insensitive)."""
+    regex = re.compile(pattern, re.IGNORECASE)
+    found = [m for m in members if regex.search(m.base_name)]
+    if not found:
+        names = ", ".join(m.name for m in members) or "nothing"
+        raise SourceError(archive, f"holds no {what} (looked for /{pattern}/ among: {names})")
+    if len(found) > 1:
+        names = ", ".join(m.name for m in found)
+        raise SourceError(archive, f"holds more than one {what}: {names}")
+    return found[0]
+
+
+def find_member(members: list[Member], pattern: str) -> Member | None:
+    regex = re.compile(pattern, re.IGNORECASE)
+    return next((m for m in members if regex.search(m.base_name)), None)

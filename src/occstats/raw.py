@@ -1,0 +1,146 @@
+"""The landing zone: every file ever fetched or imported, untouched, with its provenance.
+
+`data/raw/<product>/<release>/<landed-at>-<sha12>/<file>` plus `manifest.json` beside it. Nothing
+here is ever overwritten or deleted: a file BLS replaced in place lands beside the old one, so
+past Employment Projections cycles (which BLS no longer serves) stay available to rebuild from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from occstats import __version__
+from occstats.fetch import Validators, sha256_file
+
+MANIFEST = "manifest.json"
+UNIDENTIFIED = "_unidentified"
+
+
+@dataclass(frozen=True)
+class Landing:
+    """One file in the raw store, with the manifest written when it landed."""
+
+    product: str
+    release_id: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def sha256(self) -> str:
+        return self.manifest["sha256"]
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    def validators(self) -> Validators:
+        return Validators(
+            etag=self.manifest.get("etag"),
+            last_modified=self.manifest.get("last_modified"),
+            sha256=self.sha256,
+        )
+
+
+class RawStore:
+    """Append-only store of landed files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def staging_dir(self) -> Path:
+        """Where downloads stream before they land (same filesystem, so landing is a rename)."""
+        path = self.root / ".staging"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def land(
+        self,
+        product: str,
+        release_id: str,
+        source: Path,
+        *,
+        file_name: str,
+        provenance: dict[str, Any],
+        move: bool = False,
+        sha256: str | None = None,
+    ) -> tuple[Landing, bool]:
+        """Land `source` unless the release's latest landing already holds the same bytes.
+
+        Returns the landing and whether it is new. `move=True` renames a staged download into
+        place (atomic on one filesystem); otherwise the file is copied, leaving `source` alone.
+        """
+        digest = sha256 or sha256_file(source)
+        latest = self.latest(product, release_id)
+        if latest is not None and latest.sha256 == digest:
+            if move:
+                source.unlink(missing_ok=True)
+            return latest, False
+        landed_at = dt.datetime.now(dt.UTC)
+        folder = self.root / product / release_id / f"{landed_at:%Y%m%dT%H%M%S%fZ}-{digest[:12]}"
+        folder.mkdir(parents=True, exist_ok=False)
+        target = folder / _safe_name(file_name)
+        tmp = folder / f".{target.name}.part"
+        if move:
+            os.replace(source, tmp)
+        else:
+            shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+        manifest = {
+            "product": product,
+            "release_id": release_id,
+            "file": target.name,
+            "path": str(target.relative_to(self.root)),
+            "size": target.stat().st_size,
+            "sha256": digest,
+            "landed_at": landed_at.isoformat(timespec="microseconds"),
+            "occstats_version": __version__,
+            **provenance,
+        }
+        manifest_path = folder / MANIFEST
+        manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        for path in (target, manifest_path):
+            path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        return Landing(product, release_id, target, manifest), True
+
+    def landings(self, product: str | None = None, release_id: str | None = None) -> list[Landing]:
+        """All landings, oldest first."""
+        found: list[Landing] = []
+        products = [product] if product else sorted(p.name for p in self._dirs(self.root))
+        for prod in products:
+            releases = [release_id] if release_id else sorted(p.name for p in self._dirs(self.root / prod))
+            for rel in releases:
+                for folder in sorted(self._dirs(self.root / prod / rel)):
+                    manifest_path = folder / MANIFEST
+                    if not manifest_path.is_file():
+                        continue  # a landing interrupted before its manifest: not a landing
+                    manifest = json.loads(manifest_path.read_text())
+                    found.append(Landing(prod, rel, folder / manifest["file"], manifest))
+        return sorted(found, key=lambda landing: landing.manifest["landed_at"])
+
+    def latest(self, product: str, release_id: str) -> Landing | None:
+        landings = self.landings(product, release_id)
+        return landings[-1] if landings else None
+
+    def latest_for_url(self, product: str, url: str) -> Landing | None:
+        """The newest landing fetched from `url`, whatever release it turned out to be."""
+        matching = [landing for landing in self.landings(product) if landing.manifest.get("url") == url]
+        return matching[-1] if matching else None
+
+    @staticmethod
+    def _dirs(path: Path) -> list[Path]:
+        if not path.is_dir():
+            return []
+        return [p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")]
+
+
+def _safe_name(name: str) -> str:
+    """A file name without directories, so a crafted name cannot escape its landing folder."""
+    base = Path(name.replace("\\", "/")).name
+    return base if base not in ("", ".", "..") else "file"
