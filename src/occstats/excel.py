@@ -1,0 +1,102 @@
+"""Reading workbooks with python-calamine and locating a table inside a sheet.
+
+BLS sheets carry titles and notes above the header, extra sheets (field descriptions, a third
+party's scratch sheet), and appended columns. A table is found by its header: the first row, in
+the first sheet, that holds every anchor column under one of its declared aliases.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import python_calamine
+
+from occstats.archive import Member
+from occstats.errors import SourceError
+
+HEADER_SCAN_ROWS = 80
+
+
+def normalize_header(text: Any) -> str:
+    """`' OCC_GROUP '` -> `occ_group`; `'2015 Robot_Cost'` -> `2015_robot_cost`."""
+    cleaned = re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower())
+    return cleaned.strip("_")
+
+
+def open_workbook(member: Member, label: str) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(member.data))
+    except Exception as exc:  # calamine raises its own error types for every malformed input
+        raise SourceError(label, f"is not a readable Excel workbook ({exc})") from exc
+
+
+def sheet_rows(workbook: python_calamine.CalamineWorkbook, sheet: str, label: str) -> list[list[Any]]:
+    try:
+        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise SourceError(label, f"cannot be read ({exc})", sheet=sheet) from exc
+
+
+@dataclass(frozen=True)
+class LocatedTable:
+    """A table found in a sheet: where its header is and which column holds which field."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # canonical field -> column index
+    headers: list[str]  # the header cells as published
+    unknown: list[str] = field(default_factory=list)  # headers no alias claims
+    rows: list[list[Any]] = field(default_factory=list)  # rows below the header
+
+    def cell(self, row: list[Any], name: str) -> Any:
+        index = self.columns.get(name)
+        if index is None or index >= len(row):
+            return None
+        return row[index]
+
+
+def locate_table(
+    workbook: python_calamine.CalamineWorkbook,
+    label: str,
+    aliases: Mapping[str, tuple[str, ...]],
+    *,
+    anchors: tuple[str, ...],
+    required: tuple[str, ...],
+    ignored: tuple[str, ...] = (),
+) -> LocatedTable:
+    """Find the header row holding all `anchors`; fail naming any missing `required` field."""
+    lookup = {normalize_header(alias): name for name, names in aliases.items() for alias in names}
+    ignored_norm = {normalize_header(i) for i in ignored}
+    for sheet in workbook.sheet_names:
+        rows = sheet_rows(workbook, sheet, label)
+        for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            columns: dict[str, int] = {}
+            unknown: list[str] = []
+            for col, cell in enumerate(row):
+                norm = normalize_header(cell)
+                if not norm:
+                    continue
+                name = lookup.get(norm)
+                if name is not None and name not in columns:
+                    columns[name] = col
+                elif name is None and norm not in ignored_norm:
+                    unknown.append(str(cell).strip())
+            if all(a in columns for a in anchors):
+                missing = [r for r in required if r not in columns]
+                if missing:
+                    details = "; ".join(f"{m!r} (any of: {', '.join(aliases[m])})" for m in missing)
+                    raise SourceError(label, f"missing required column {details}", sheet=sheet)
+                return LocatedTable(
+                    sheet=sheet,
+                    header_row=index,
+                    columns=columns,
+                    headers=[str(c) for c in row],
+                    unknown=unknown,
+                    rows=rows[index + 1 :],
+                )
+    wanted = ", ".join(f"{a!r}" for a in anchors)
+    raise SourceError(label, f"has no sheet with a header row naming {wanted} in its first {HEADER_SCAN_ROWS} rows")

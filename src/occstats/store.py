@@ -1,0 +1,242 @@
+"""Versioned curated tables: Delta Lake, one table per directory under data/curated.
+
+A release is the unit of change. Writing compares each release's new rows with the rows the table
+holds for it now (provenance columns aside) and replaces only releases whose content changed, in
+one commit per table, with the raw files and code version recorded in the commit. Nothing changed
+means no commit, so a rerun adds no version.
+
+Reads always go through a pyarrow SubTreeFileSystem: with deltalake's default filesystem the
+process aborts at exit in a fraction of runs (STACK.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.exceptions import TableNotFoundError
+
+from occstats.schema import TABLES, Table
+
+METADATA_KEY = "occstats"
+
+ReleaseValues = tuple[Any, ...]
+
+
+@dataclass
+class ReleaseState:
+    rows: int
+    sources: set[str]
+
+
+@dataclass(frozen=True)
+class ReleaseChange:
+    release: ReleaseValues
+    rows: int
+    previous_rows: int | None  # None: the release is new to the table
+
+
+def release_values(tbl: Table, data: pa.Table) -> list[ReleaseValues]:
+    """The distinct release-key tuples present in `data`."""
+    keys = list(tbl.release_key)
+    distinct = data.select(keys).group_by(keys, use_threads=False).aggregate([])
+    found = zip(*(distinct.column(c).to_pylist() for c in keys), strict=True)
+    return sorted(set(found), key=lambda t: tuple(str(v) for v in t))
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def release_predicate(tbl: Table, releases: list[ReleaseValues]) -> str:
+    """SQL predicate selecting exactly these releases' rows (for Delta's predicate overwrite)."""
+    parts = [
+        "(" + " AND ".join(f"{col} = {_literal(v)}" for col, v in zip(tbl.release_key, rel, strict=True)) + ")"
+        for rel in releases
+    ]
+    return " OR ".join(parts)
+
+
+def _release_filter(tbl: Table, release: ReleaseValues) -> pc.Expression:
+    expr = None
+    for col, value in zip(tbl.release_key, release, strict=True):
+        term = pc.field(col) == value
+        expr = term if expr is None else expr & term
+    return expr
+
+
+def _canonical(tbl: Table, data: pa.Table) -> pa.Table:
+    """Content columns in key order: two tables with the same figures compare equal."""
+    content = data.select(tbl.content_columns).cast(
+        pa.schema([tbl.column(c).arrow_field() for c in tbl.content_columns])
+    )
+    return content.sort_by([(k, "ascending") for k in tbl.key]).combine_chunks()
+
+
+class Store:
+    """The curated tables of one data directory."""
+
+    def __init__(self, curated_dir: Path) -> None:
+        self.root = curated_dir
+
+    # -- reading -------------------------------------------------------------------------------
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def exists(self, name: str) -> bool:
+        return (self.path(name) / "_delta_log").is_dir()
+
+    def names(self) -> list[str]:
+        """Curated tables present on disk, declared ones first."""
+        if not self.root.is_dir():
+            return []
+        present = {p.name for p in self.root.iterdir() if (p / "_delta_log").is_dir()}
+        return [n for n in TABLES if n in present] + sorted(present - set(TABLES))
+
+    def delta(self, name: str, version: int | None = None) -> DeltaTable:
+        try:
+            return DeltaTable(str(self.path(name)), version=version)
+        except TableNotFoundError as exc:
+            raise KeyError(f"table {name!r} has not been written yet in {self.root}") from exc
+
+    def dataset(self, name: str, version: int | None = None) -> ds.Dataset:
+        path = str(self.path(name))
+        filesystem = pafs.SubTreeFileSystem(path, pafs.LocalFileSystem())
+        return self.delta(name, version).to_pyarrow_dataset(filesystem=filesystem)
+
+    def read(
+        self,
+        name: str,
+        version: int | None = None,
+        where: pc.Expression | None = None,
+        columns: list[str] | None = None,
+    ) -> pa.Table:
+        return self.dataset(name, version).to_table(filter=where, columns=columns)
+
+    def version(self, name: str) -> int | None:
+        return self.delta(name).version() if self.exists(name) else None
+
+    def release_summary(self, tbl: Table) -> dict[ReleaseValues, ReleaseState]:
+        """Per release: how many rows the table holds and which raw files (sha256) they came from.
+
+        One grouped read of three columns, whatever the number of releases.
+        """
+        if not self.exists(tbl.name):
+            return {}
+        columns = [*tbl.release_key, "source_sha256"]
+        grouped = self.read(tbl.name, columns=columns).group_by(columns).aggregate([([], "count_all")])
+        summary: dict[ReleaseValues, ReleaseState] = {}
+        values = zip(
+            *(grouped.column(c).to_pylist() for c in columns), grouped.column("count_all").to_pylist(), strict=True
+        )
+        for *release, sha, count in values:
+            state = summary.setdefault(tuple(release), ReleaseState(0, set()))
+            state.rows += count
+            state.sources.add(sha)
+        return summary
+
+    def release_counts(self, tbl: Table) -> dict[ReleaseValues, int]:
+        return {release: state.rows for release, state in self.release_summary(tbl).items()}
+
+    def history(self, name: str) -> list[dict[str, Any]]:
+        """Every version, oldest first, with the provenance occstats recorded in its commit."""
+        entries = []
+        for item in sorted(self.delta(name).history(), key=lambda h: h["version"]):
+            raw = item.get(METADATA_KEY)
+            meta = json.loads(raw) if isinstance(raw, str) else {}
+            stamp = dt.datetime.fromtimestamp(item["timestamp"] / 1000, dt.UTC)
+            entries.append(
+                {
+                    "version": item["version"],
+                    "timestamp": stamp.isoformat(timespec="seconds"),
+                    "operation": item.get("operation"),
+                    "predicate": (item.get("operationParameters") or {}).get("predicate"),
+                    "rows_added": (item.get("operationMetrics") or {}).get("num_added_rows"),
+                    **meta,
+                }
+            )
+        return entries
+
+    # -- writing -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """One writer per data directory: an append racing an overwrite fails its commit otherwise."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def changed_releases(self, tbl: Table, parts: list[pa.Table]) -> list[tuple[ReleaseChange, pa.Table]]:
+        """Releases whose content differs from what the table holds for them now.
+
+        `parts` holds each release's rows as its own table (a part may hold several releases).
+        """
+        changes = []
+        exists = self.exists(tbl.name)
+        for part in parts:
+            part = part.cast(tbl.arrow_schema())
+            releases = release_values(tbl, part)
+            for release in releases:
+                new = part.filter(_release_filter(tbl, release)) if len(releases) > 1 else part
+                old = self.read(tbl.name, where=_release_filter(tbl, release)) if exists else None
+                if old is not None and old.num_rows and _canonical(tbl, old).equals(_canonical(tbl, new)):
+                    continue
+                previous = old.num_rows if old is not None and old.num_rows else None
+                changes.append((ReleaseChange(release, new.num_rows, previous), new))
+        return changes
+
+    def write(
+        self, tbl: Table, parts: list[pa.Table], metadata: dict[str, Any]
+    ) -> tuple[int | None, list[ReleaseChange]]:
+        """Replace the releases in `parts` whose content changed, in one commit; return (version, changes).
+
+        The caller holds `lock()` and has validated every part. Rows of releases not in `parts` are
+        never touched. Changed releases stream to the writer batch by batch (no concatenated copy).
+        """
+        found = self.changed_releases(tbl, parts)
+        if not found:
+            return None, []
+        changes = [change for change, _ in found]
+        changed = [c.release for c in changes]
+        schema = tbl.arrow_schema()
+        stream = pa.RecordBatchReader.from_batches(schema, (batch for _, rows in found for batch in rows.to_batches()))
+        meta = {**metadata, "releases": [dict(zip(tbl.release_key, r, strict=True)) for r in changed]}
+        properties = CommitProperties(custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)})
+        if self.exists(tbl.name):
+            write_deltalake(
+                str(self.path(tbl.name)),
+                stream,
+                mode="overwrite",
+                predicate=release_predicate(tbl, changed),
+                commit_properties=properties,
+            )
+        else:
+            self.root.mkdir(parents=True, exist_ok=True)
+            write_deltalake(
+                str(self.path(tbl.name)),
+                stream,
+                mode="error",
+                partition_by=list(tbl.partition_by) or None,
+                name=tbl.name,
+                description=tbl.description,
+                commit_properties=properties,
+            )
+        return self.version(tbl.name), changes
