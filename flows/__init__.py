@@ -1,0 +1,1 @@
+"""Prefect flows: thin wiring over occstats' steps (no logic of their own)."""
