@@ -1,0 +1,46 @@
+"""Shared fixtures: where the real BLS files are, a scratch data directory, Prefect kept offline."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))  # the builders module beside the tests
+
+# Prefect reads its settings at import: keep every test run offline and out of ~/.prefect.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _shared() -> Path | None:
+    env = os.environ.get("OCCSTATS_SHARED")
+    candidate = Path(env) if env else ROOT.parent / "shared"
+    return candidate if (candidate / "bls").is_dir() and (candidate / "bls-mirror").is_dir() else None
+
+
+SHARED = _shared()
+SKIP_NO_SHARED = "needs the real BLS files: ../shared (or OCCSTATS_SHARED) with bls/ and bls-mirror/ is absent"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if SHARED is None:
+        pytest.skip(SKIP_NO_SHARED)
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def mirror(shared: Path) -> Path:
+    return shared / "bls-mirror"
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    from occstats.settings import Settings
+
+    return Settings(data_dir=tmp_path / "data", http_retries=0, http_backoff=0, task_retries=0, task_retry_delay=0)

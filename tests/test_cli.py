@@ -1,0 +1,109 @@
+"""The `occstats` command as a user runs it (subprocess), against the real mirror."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.shared, pytest.mark.prefect]
+
+
+def occstats(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OCCSTATS_DATA_DIR": str(data_dir)}
+    env.pop("PREFECT_API_URL", None)  # the embedded server, as a newcomer gets it
+    return subprocess.run(
+        [sys.executable, "-m", "occstats.cli", *args], capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory, mirror):
+    data_dir = tmp_path_factory.mktemp("cli") / "data"
+    first = occstats("refresh", "oes", "--mirror", str(mirror), "--data-dir", str(data_dir), data_dir=data_dir)
+    history = occstats("history", "oes_wages", "--format", "json", data_dir=data_dir)
+    second = occstats("refresh", "oes", "--mirror", str(mirror), data_dir=data_dir)
+    return data_dir, first, json.loads(history.stdout), second
+
+
+def test_refresh_curates_the_mirror_and_reports_what_it_lacks(refreshed):
+    _, first, _, _ = refreshed
+    assert first.returncode == 3, first.stderr[-2000:]
+    assert "oes: 1 not yet published, 9 unavailable, 20 curated" in first.stdout.replace(
+        "20 curated, 1 not yet published, 9 unavailable", "1 not yet published, 9 unavailable, 20 curated"
+    )
+    for year in ("2006", "2009"):
+        assert f"UNAVAILABLE: oes {year}: the mirror does not have it" in first.stdout
+    assert "FAILED" not in first.stdout
+    assert "[30/30]" in first.stderr, "progress is displayed"
+
+
+def test_second_refresh_downloads_nothing_and_writes_no_version(refreshed):
+    data_dir, _, history_before, second = refreshed
+    assert second.returncode == 3
+    assert "20 unchanged" in second.stdout and "no version written" in second.stdout
+    after = json.loads(occstats("history", "oes_wages", "--format", "json", data_dir=data_dir).stdout)
+    assert after == history_before and isinstance(after, list) and len(after) == 1
+    assert len(list((data_dir / "raw" / "oes").rglob("manifest.json"))) == 20
+
+
+def test_query_lists_twenty_years_in_every_format(refreshed):
+    data_dir, *_ = refreshed
+    sql = "select ref_year, count(*) as n from oes_estimates group by 1 order by 1"
+    table = occstats("query", sql, data_dir=data_dir)
+    assert table.returncode == 0 and "(20 rows)" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(occstats("query", sql, "--format", "csv", data_dir=data_dir).stdout)))
+    assert [int(r["ref_year"]) for r in rows] == [2004, 2005, 2007, 2008, *range(2010, 2026)]
+    got = json.loads(occstats("query", sql, "--format", "json", data_dir=data_dir).stdout)
+    assert got[0] == {"ref_year": 2004, "n": 823}
+
+
+def test_query_time_travel_and_errors(refreshed):
+    data_dir, *_ = refreshed
+    sql = "select (select count(*) from oes_wages) as wages, (select count(*) from oes_estimates) as estimates"
+    ok = occstats(
+        "query", sql, "--as-of", "oes_wages=0", "--as-of", "oes_estimates=0", "--format", "json", data_dir=data_dir
+    )
+    counts = json.loads(ok.stdout)[0]
+    assert counts["wages"] == 12 * counts["estimates"] > 0, "one row per estimate x basis x statistic"
+    bad = occstats("query", "select nope from oes_wages", data_dir=data_dir)
+    assert bad.returncode == 2 and "query failed" in bad.stderr
+    missing = occstats("query", "select 1", "--as-of", "oes_wages=99", data_dir=data_dir)
+    assert missing.returncode == 2 and "no version 99" in missing.stderr
+
+
+def test_tables_and_history(refreshed):
+    data_dir, *_ = refreshed
+    out = occstats("tables", "--format", "json", data_dir=data_dir)
+    tables = {t["table"]: t for t in json.loads(out.stdout)}
+    counted = json.loads(
+        occstats("query", "select count(*) as n from oes_estimates", "--format", "json", data_dir=data_dir).stdout
+    )[0]["n"]
+    assert tables["oes_estimates"]["rows"] == counted and tables["oes_wages"]["rows"] == 12 * counted
+    assert tables["oes_wages"]["releases"] == "2004-2005, 2007-2008, 2010-2025"
+    text = occstats("history", "oes_estimates", data_dir=data_dir).stdout
+    assert "WRITE" in text and "2004-2005, 2007-2008, 2010-2025" in text and "20 files" in text
+
+
+def test_import_an_old_release(refreshed, shared):
+    data_dir, *_ = refreshed
+    done = occstats("import", "oes", str(shared / "bls/oes/1997/national_1997_dl.xls"), data_dir=data_dir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 curated" in done.stdout
+    again = occstats("import", "oes", str(shared / "bls/oes/1997/national_1997_dl.xls"), data_dir=data_dir)
+    assert again.returncode == 0 and "1 unchanged" in again.stdout
+    years = occstats("query", "select min(ref_year) as y from oes_estimates", "--format", "json", data_dir=data_dir)
+    assert json.loads(years.stdout) == [{"y": 1997}]
+
+
+def test_a_missing_file_and_an_unknown_table_are_clear_errors(tmp_path):
+    missing = occstats("import", "oes", str(tmp_path / "nope.xlsx"), data_dir=tmp_path)
+    assert missing.returncode == 1 and "no such file" in missing.stdout
+    unknown = occstats("history", "nope", data_dir=tmp_path)
+    assert unknown.returncode == 2 and "no table 'nope'" in unknown.stderr

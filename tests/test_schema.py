@@ -1,0 +1,33 @@
+"""The declarations themselves: every field used, keys sound, the data dictionary current."""
+
+from pathlib import Path
+
+import pytest
+
+from occstats import dictionary, schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_declared_field_is_used_by_a_table():
+    used = {c.name for t in schema.TABLES.values() for c in t.columns}
+    assert set(schema.FIELDS) == used
+
+
+@pytest.mark.parametrize("tbl", list(schema.TABLES.values()), ids=lambda t: t.name)
+def test_keys_are_declared_required_columns(tbl):
+    names = set(tbl.names)
+    assert set(tbl.key) <= names and set(tbl.release_key) <= set(tbl.key) and set(tbl.partition_by) <= names
+    assert all(not tbl.column(k).nullable for k in tbl.key if k != "ref_month")
+    assert len(tbl.arrow_schema()) == len(tbl.columns)
+    assert "source_sha256" in names, "every row carries its provenance"
+
+
+def test_undeclared_columns_are_refused():
+    with pytest.raises(ValueError, match="undeclared"):
+        schema.to_arrow([{"surprise": 1}], schema.OES_ESTIMATES)
+
+
+def test_data_dictionary_is_generated_and_current():
+    committed = (ROOT / "docs" / "data_dictionary.md").read_text()
+    assert committed == dictionary.markdown(), "run: occstats dictionary --output docs/data_dictionary.md"
