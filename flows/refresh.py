@@ -33,6 +33,11 @@ def publish(job: Job) -> dict[str, int]:
     return job.publish()
 
 
+@task(name="derive", cache_policy=NO_CACHE)
+def derive(job: Job) -> dict[str, int]:
+    return job.derive()
+
+
 def _refresh(product: str, years: str | None, settings: Settings) -> RunReport:
     job = Job(settings, product)
     fetch = fetch_release.with_options(retries=settings.task_retries, retry_delay_seconds=settings.task_retry_delay)
@@ -51,6 +56,7 @@ def _refresh(product: str, years: str | None, settings: Settings) -> RunReport:
     if state.is_failed():
         for prepared in job.prepared:
             job.fail(prepared.acquired.release, _exception(state))
+    derive(job)
     result = job.report()
     create_markdown_artifact(
         key=f"{product}-refresh", markdown=report.markdown([result]), description=f"occstats {product} refresh"
@@ -61,7 +67,7 @@ def _refresh(product: str, years: str | None, settings: Settings) -> RunReport:
 def _exception(state) -> BaseException:
     try:
         state.result()
-    except BaseException as exc:
+    except BaseException as exc:  # noqa: BLE001 - the task's own exception, re-raised by result()
         return exc
     return RuntimeError(f"task ended in state {state.type}")
 
@@ -78,7 +84,20 @@ def refresh_oes(
     return _refresh("oes", years, _settings(data_dir, mirror, user_agent)).to_dict()
 
 
-PRODUCT_FLOWS = {"oes": refresh_oes}
+@flow(name="refresh-ep", log_prints=True)
+def refresh_ep(data_dir: str | None = None, mirror: str | None = None, user_agent: str | None = None) -> dict:
+    """The current Employment Projections cycle (BLS replaces it every September)."""
+    return _refresh("ep", None, _settings(data_dir, mirror, user_agent)).to_dict()
+
+
+@flow(name="refresh-soc", log_prints=True)
+def refresh_soc(data_dir: str | None = None, mirror: str | None = None, user_agent: str | None = None) -> dict:
+    """The BLS SOC crosswalks (2000 -> 2010, 2010 -> 2018), then the classification tables."""
+    return _refresh("soc", None, _settings(data_dir, mirror, user_agent)).to_dict()
+
+
+# In dependency order: the crosswalks first, so OES and EP codes are checked against them.
+PRODUCT_FLOWS = {"soc": refresh_soc, "oes": refresh_oes, "ep": refresh_ep}
 
 
 @flow(name="refresh-all", log_prints=True)

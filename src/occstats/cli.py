@@ -16,10 +16,10 @@ from typing import Any
 
 from occstats import __version__
 from occstats.errors import ConfigError, OccstatsError
-from occstats.render import FORMATS, jsonable, render
+from occstats.render import FORMATS, jsonable, render, render_wide
 from occstats.settings import ENV_DATA_DIR, ENV_MIRROR, ENV_USER_AGENT, Settings, apply_prefect_environment
 
-PRODUCTS = ("oes",)
+PRODUCTS = ("oes", "ep", "soc")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -120,6 +120,64 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lineage(args: argparse.Namespace) -> int:
+    from occstats.lineage import from_store, lineage
+    from occstats.store import Store
+
+    store = Store(_settings(args).curated_dir)
+    steps = lineage(from_store(store), args.code, args.system)
+    if args.format == "json":
+        print(json.dumps(steps, indent=2))
+        return 0
+    columns = ["step", "system", "code", "title", "releases", "from", "relationship"]
+    rows = []
+    for s in steps:
+        links = s["from"] or [{"from_code": "", "relationship": "(start)" if s["step"] == 1 else ""}]
+        for n, link in enumerate(links):
+            first = n == 0
+            rows.append(
+                (
+                    s["step"] if first else "",
+                    s["system"] if first else "",
+                    s["code"] if first else "",
+                    s["title"] if first else "",
+                    s["releases"] if first else "",
+                    link["from_code"],
+                    link["relationship"] + (" (anchor)" if s["anchor"] and first else ""),
+                )
+            )
+    print(render(columns, rows, args.format) if args.format == "csv" else render_wide(columns, rows))
+    return 0
+
+
+def cmd_series(args: argparse.Namespace) -> int:
+    from occstats.lineage import from_store, series
+    from occstats.store import Store
+
+    store = Store(_settings(args).curated_dir)
+    rows = series(
+        store, from_store(store), args.code, args.measure, first=args.first, last=args.last, system=args.system
+    )
+    if args.format == "json":
+        print(json.dumps(jsonable(rows), indent=2))
+        return 0
+    columns = [
+        "release",
+        "soc_system",
+        "soc_code",
+        "value",
+        "status",
+        "comparable",
+        "relationship",
+        "components",
+        "summed_value",
+        "note",
+    ]
+    table = [tuple(r[c] for c in columns) for r in rows]
+    print(render(columns, table, args.format) if args.format == "csv" else render_wide(columns, table))
+    return 0
+
+
 def cmd_dictionary(args: argparse.Namespace) -> int:
     from occstats.dictionary import markdown
 
@@ -170,6 +228,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser("lineage", parents=[common], help="the codes an occupation maps through, release by release")
+    p.add_argument("code", help="an occupation code, e.g. 29-2071")
+    p.add_argument("--system", help="the classification CODE belongs to (default: the latest that has it)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(handler=cmd_lineage)
+
+    p = sub.add_parser("series", parents=[common], help="one occupation's figure in every OES release")
+    p.add_argument("code", help="an occupation code, e.g. 29-2071")
+    p.add_argument(
+        "--measure",
+        required=True,
+        help="employment, annual_median, hourly_median, annual_mean, annual_p10 … hourly_p90",
+    )
+    p.add_argument("--from", dest="first", type=int, help="first reference year")
+    p.add_argument("--to", dest="last", type=int, help="last reference year")
+    p.add_argument("--system", help="the classification CODE belongs to (default: the latest that has it)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(handler=cmd_series)
 
     p = sub.add_parser("dictionary", parents=[common], help="print (or write) the data dictionary")
     p.add_argument("--output", help="write to this file instead of stdout")

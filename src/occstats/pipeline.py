@@ -22,9 +22,11 @@ import pyarrow as pa
 
 from occstats import catalog
 from occstats.catalog import Release
-from occstats.errors import OccstatsError, ReleaseUnavailable
+from occstats.classification import Classification, codes_in_system
+from occstats.errors import OccstatsError, ReleaseUnavailable, ValidationError
 from occstats.fetch import fetch, sha256_file
 from occstats.fingerprint import code_version
+from occstats.lineage import from_store as classification_from_store
 from occstats.raw import UNIDENTIFIED, Landing, RawStore
 from occstats.schema import Table
 from occstats.settings import Settings
@@ -140,6 +142,7 @@ class Job:
         self.versions: dict[str, int] = {}
         self._total = 0
         self._summaries: dict[str, dict[tuple[Any, ...], ReleaseState]] = {}
+        self._cls: Classification | None = None
 
     def _summary(self, tbl: Table) -> dict[tuple[Any, ...], ReleaseState]:
         """What the table holds per release, read once per run (the store changes only in publish)."""
@@ -314,11 +317,46 @@ class Job:
             tbl = next(t for t in self.source.tables if t.name == name)
             previous = _previous_rows(tbl, data, self._summary(tbl))
             validate(tbl, data, release=parsed.label, previous_rows=previous, file=parsed.source_file)
+        self._check_codes(parsed)
         prepared = Prepared(acquired, parsed)
         self.prepared.append(prepared)
         rows = ", ".join(f"{n} {t}" for t, n in parsed.rows().items())
         log.info("      %s %s parsed and validated (%s)", self.product, acquired.release, rows)
         return prepared
+
+    def _check_codes(self, parsed: ParsedRelease) -> None:
+        """Every detailed code must resolve in the release's declared classification.
+
+        Checked against the BLS crosswalks and the declared hybrid/combined codes only (never
+        against the curated releases themselves, which would make the check circular).
+        """
+        for name, data in parsed.tables.items():
+            result = codes_in_system(self._classification(), data)
+            if result is None:
+                continue
+            system, found, total, missing = result
+            if missing:
+                shown = ", ".join(missing[:12]) + (f" (+{len(missing) - 12} more)" if len(missing) > 12 else "")
+                raise ValidationError(
+                    name,
+                    parsed.label,
+                    [f"{len(missing)} of {total} detailed codes are not codes of {system}: {shown}"],
+                    file=parsed.source_file,
+                )
+            if system == "oes-1990s":
+                parsed.facts["codes"] = f"{total} detailed codes in {system} (no reference list exists)"
+            elif self._classification().has_reference(system):
+                parsed.facts["codes"] = f"{found}/{total} detailed codes in {system} ({found / total:.0%})"
+            else:
+                parsed.warnings.append(
+                    f"{parsed.label}: codes not checked against {system}: run `occstats refresh soc` first"
+                )
+            return
+
+    def _classification(self) -> Classification:
+        if self._cls is None:
+            self._cls = classification_from_store(self.store, with_usage=False)
+        return self._cls
 
     def _already_curated(self, release: str, sha256: str) -> bool:
         entry = self._ledger().get(self.product, {}).get(release)
@@ -369,6 +407,8 @@ class Job:
             names = changed[p.acquired.release]
             state = State.CURATED if names else State.UNCHANGED
             detail = p.acquired.how if names else f"{p.acquired.how}; same figures as the current version"
+            if "codes" in p.parsed.facts:
+                detail += f"; {p.parsed.facts['codes']}"
             self._record(
                 Outcome(
                     self.product,
@@ -382,6 +422,19 @@ class Job:
                 )
             )
         return self.versions
+
+    def derive(self) -> dict[str, int]:
+        """Rebuild the derived tables when this run wrote something (or one is missing)."""
+        from occstats.derive import rebuild  # derive imports lineage, which imports this module's peers
+        from occstats.schema import OOH_QUICKFACTS, SOC_CODES
+
+        missing = not all(self.store.exists(t.name) for t in (SOC_CODES, OOH_QUICKFACTS))
+        if not self.versions and not missing:
+            return {}
+        metadata = {"code_version": code_version(), "run_id": self.run_id, "product": self.product, "sources": []}
+        written = rebuild(self.store, metadata)
+        self.versions.update(written)
+        return written
 
     # -- the ledger: which raw file each release was last curated from, under which code --------
     def _ledger_path(self) -> Path:
@@ -426,11 +479,12 @@ def run_direct(job: Job, acquired: list[Acquired | None]) -> RunReport:
             continue
         try:
             job.prepare(item)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one release's failure is recorded; the others go on
             job.fail(item.release, exc)
     try:
         job.publish()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the releases it stopped
         for p in job.prepared:
             job.fail(p.acquired.release, exc)
+    job.derive()
     return job.report()

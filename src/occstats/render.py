@@ -51,3 +51,8 @@ def render(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> str:
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
     return format_rows(columns, rows)
+
+
+def render_wide(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """A table whose cells are shown in full (lineage and series rows carry long titles and notes)."""
+    return format_rows(columns, rows, max_width=10_000)

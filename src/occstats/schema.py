@@ -72,6 +72,8 @@ SOC_SYSTEMS = (
     "soc-2018",
 )
 OCC_LEVELS = ("total", "major", "minor", "broad", "detailed")
+# SOC 'NN-NNNN' (hybrid and BLS-combined codes look the same) or a five-digit 1990s OES code
+CODE_PATTERN = r"^(\d{2}-\d{4}|\d{5})$"
 
 _FIELDS: list[Column] = [
     # --- release and place -------------------------------------------------------------------
@@ -106,7 +108,7 @@ _FIELDS: list[Column] = [
         "Occupation code exactly as published: SOC 'NN-NNNN' (hybrid and "
         "BLS-combined codes included), or the five-digit OES code of the 1990s files.",
         nullable=False,
-        pattern=r"^(\d{2}-\d{4}|\d{5})$",
+        pattern=CODE_PATTERN,
     ),
     Column(
         "soc_system",
@@ -203,6 +205,224 @@ _FIELDS: list[Column] = [
         "Where the threshold comes from: the release's own field "
         "descriptions, or the declared table (src/occstats/sources/oes_layout.py).",
     ),
+    # --- employment projections (EP) ----------------------------------------------------------
+    Column(
+        "base_year",
+        pa.int16(),
+        "Base year of the projection cycle (the year employment was estimated), read from the workbook's own titles.",
+        nullable=False,
+    ),
+    Column("target_year", pa.int16(), "Target year of the projection cycle (ten years on).", nullable=False),
+    Column(
+        "occ_type",
+        pa.string(),
+        "Employment Matrix row type: a line item (an occupation) or a summary (a group total).",
+        nullable=False,
+        values=("line_item", "summary"),
+    ),
+    Column(
+        "occ_type_source",
+        pa.string(),
+        "'published' (the workbook's Occupation type column, 2014 "
+        "on) or 'derived' (2008-2012: a code with children in the table is a summary).",
+        nullable=False,
+        values=("published", "derived"),
+    ),
+    Column(
+        "employment_base",
+        pa.int64(),
+        "Employment in the base year. BLS publishes thousands to "
+        "one decimal; 172.5 thousand is stored as 172500, exactly.",
+        unit="persons",
+    ),
+    Column("employment_target", pa.int64(), "Projected employment in the target year.", unit="persons"),
+    Column(
+        "employment_base_dist_pct",
+        PERCENT_2DP,
+        "Share of total employment in the base year, as published.",
+        unit="percent",
+    ),
+    Column(
+        "employment_target_dist_pct",
+        PERCENT_2DP,
+        "Share of total employment in the target year, as published.",
+        unit="percent",
+    ),
+    Column(
+        "change_number",
+        pa.int64(),
+        "Employment change over the cycle, as published (BLS computes "
+        "it from unrounded figures, so base + change can differ from target by 100 persons).",
+        unit="persons",
+    ),
+    Column("change_pct", PERCENT_2DP, "Percent employment change over the cycle, as published.", unit="percent"),
+    Column(
+        "openings_growth_replacement_total",
+        pa.int64(),
+        "Job openings due to growth and replacement "
+        "needs, total over the decade (2008-18 to 2014-24 cycles; the old replacement-needs method). "
+        "Null in later cycles: a different concept.",
+        unit="persons",
+    ),
+    Column(
+        "openings_annual_avg",
+        pa.int64(),
+        "Occupational openings from growth and separations, annual "
+        "average over the decade (2016-26 cycle on). Null in earlier cycles: a different concept.",
+        unit="persons per year",
+    ),
+    Column(
+        "self_employed_pct",
+        PERCENT_2DP,
+        "Percent of base-year employment that is self-employed, where the cycle publishes it.",
+        unit="percent",
+    ),
+    Column(
+        "self_employed_status", pa.string(), "What the self-employed cell says.", nullable=False, values=STATUS_VALUES
+    ),
+    Column(
+        "median_wage_annual",
+        WAGE,
+        "Median annual wage the workbook publishes for the occupation "
+        "(from OES); null unless median_wage_status is 'estimate'.",
+        unit="USD per year",
+    ),
+    Column(
+        "median_wage_status",
+        pa.string(),
+        "What the workbook's median wage cell says.",
+        nullable=False,
+        values=STATUS_VALUES,
+    ),
+    Column("median_wage_marker", pa.string(), "The median wage cell's marker as published ('—', '>=$239,200'…)."),
+    Column(
+        "median_wage_bound", WAGE, "For a top-coded median wage: the threshold the marker states.", unit="USD per year"
+    ),
+    Column("median_wage_year", pa.int16(), "The wage year the workbook's header states."),
+    Column(
+        "education_system",
+        pa.string(),
+        "Which BLS education and training classification the "
+        "categories belong to: the eleven-category 'most significant source' system (2008-18 "
+        "cycle) or the three-part system (entry education, experience, training; 2010-20 on).",
+        values=("bls-11-category", "bls-3-part"),
+    ),
+    Column(
+        "education_training_category",
+        pa.string(),
+        "Most significant source of education or training (eleven-category system only).",
+    ),
+    Column("typical_entry_education", pa.string(), "Typical education needed for entry (three-part system)."),
+    Column("work_experience", pa.string(), "Work experience in a related occupation (three-part system)."),
+    Column(
+        "on_the_job_training",
+        pa.string(),
+        "Typical on-the-job training needed to attain competency (three-part system).",
+    ),
+    Column(
+        "education_status",
+        pa.string(),
+        "Whether the cycle publishes education and training for "
+        "this row ('not_available' where BLS shows a dash, as on summary rows).",
+        nullable=False,
+        values=STATUS_VALUES,
+    ),
+    Column("education_source", pa.string(), "The sheet the education and training categories come from."),
+    # --- OOH quick facts ----------------------------------------------------------------------
+    Column(
+        "median_pay_annual",
+        WAGE,
+        "Median pay, annual, as OES published it for this code in the release named by median_pay_release.",
+        unit="USD per year",
+    ),
+    Column(
+        "median_pay_annual_status",
+        pa.string(),
+        "What OES says of the annual median (or 'not_available' where no OES figure exists for the code; see notes).",
+        nullable=False,
+        values=STATUS_VALUES,
+    ),
+    Column("median_pay_hourly", WAGE, "Median pay, hourly, as OES published it.", unit="USD per hour"),
+    Column(
+        "median_pay_hourly_status",
+        pa.string(),
+        "What OES says of the hourly median.",
+        nullable=False,
+        values=STATUS_VALUES,
+    ),
+    Column(
+        "median_pay_bound_annual", WAGE, "For a top-coded annual median: the release's threshold.", unit="USD per year"
+    ),
+    Column("median_pay_year", pa.int16(), "Reference year of the OES release the pay figures come from."),
+    Column(
+        "median_pay_release",
+        pa.string(),
+        "The OES release the pay figures come from, e.g. 'OES May "
+        "2010', or the EP workbook where OES has no figure for the code.",
+    ),
+    Column("number_of_jobs", pa.int64(), "Number of jobs (employment) in the cycle's base year.", unit="persons"),
+    Column("number_of_jobs_year", pa.int16(), "Year of number_of_jobs (the cycle's base year)."),
+    Column("job_outlook_pct", PERCENT_2DP, "Projected percent change in employment over the cycle.", unit="percent"),
+    Column("employment_change", pa.int64(), "Projected change in employment over the cycle.", unit="persons"),
+    Column("outlook_period", pa.string(), "The projection cycle, as OOH writes it, e.g. '2010-20'."),
+    Column(
+        "notes",
+        pa.string(),
+        "What is not available for this occupation and cycle, and why; where a "
+        "figure comes from a year other than the cycle's own, which.",
+        nullable=False,
+    ),
+    Column(
+        "ep_source_sha256",
+        pa.string(),
+        "sha256 of the raw EP workbook the projection figures come from.",
+        nullable=False,
+        pattern=r"^[0-9a-f]{64}$",
+        provenance=True,
+    ),
+    Column(
+        "oes_source_sha256",
+        pa.string(),
+        "sha256 of the raw OES file the pay figures come from (null where none).",
+        pattern=r"^[0-9a-f]{64}$",
+        provenance=True,
+    ),
+    # --- classification ------------------------------------------------------------------------
+    Column("level", pa.string(), "Level of the code in its system.", nullable=False, values=OCC_LEVELS),
+    Column("parent_code", pa.string(), "The code one level up in the same system (null at the top)."),
+    Column("title", pa.string(), "Title of the code in its system (footnote marks removed).", nullable=False),
+    Column(
+        "appears_in",
+        pa.list_(pa.string()),
+        "Curated releases and cycles whose rows use the code under this system, e.g. 'OES 2019', 'EP 2019-2029'.",
+    ),
+    Column(
+        "code_source",
+        pa.string(),
+        "Where the code is known from: a BLS crosswalk, the declared hybrid table, or the curated releases themselves.",
+        nullable=False,
+    ),
+    Column("from_system", pa.string(), "Classification mapped from.", nullable=False, values=SOC_SYSTEMS),
+    Column("from_code", pa.string(), "Code mapped from.", nullable=False, pattern=CODE_PATTERN),
+    Column("from_title", pa.string(), "Title of the from-code (footnote marks removed)."),
+    Column("to_system", pa.string(), "Classification mapped to.", nullable=False, values=SOC_SYSTEMS),
+    Column("to_code", pa.string(), "Code mapped to.", nullable=False, pattern=CODE_PATTERN),
+    Column("to_title", pa.string(), "Title of the to-code (footnote marks removed)."),
+    Column(
+        "relationship",
+        pa.string(),
+        "one-to-one (the code maps to one code that receives nothing "
+        "else), split (one code to several), merge (several to one), many-to-many.",
+        nullable=False,
+        values=("one-to-one", "split", "merge", "many-to-many"),
+    ),
+    Column(
+        "mapping_source",
+        pa.string(),
+        "The BLS crosswalk workbook, or the declared hybrid table (with where each entry is documented).",
+        nullable=False,
+    ),
+    Column("mapping_note", pa.string(), "How the entry is known, for declared entries."),
     # --- provenance ---------------------------------------------------------------------------
     Column(
         "source_sha256",
@@ -293,7 +513,120 @@ OES_WAGES = Table(
     usage="`value` is null unless status = 'estimate'; a top-coded figure is never a value: see `bound`.",
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (OES_ESTIMATES, OES_WAGES)}
+EP_PROJECTIONS = Table(
+    name="ep_projections",
+    description="BLS Employment Projections, Table 1.2 with education/training and the median wage the "
+    "workbook publishes: one row per projection cycle x National Employment Matrix code.",
+    columns=_cols(
+        "base_year",
+        "target_year",
+        "soc_code",
+        "soc_system",
+        "occ_title",
+        "occ_type",
+        "occ_type_source",
+        "employment_base",
+        "employment_target",
+        "employment_base_dist_pct",
+        "employment_target_dist_pct",
+        "change_number",
+        "change_pct",
+        "openings_growth_replacement_total",
+        "openings_annual_avg",
+        "self_employed_pct",
+        "self_employed_status",
+        "median_wage_annual",
+        "median_wage_status",
+        "median_wage_marker",
+        "median_wage_bound",
+        "median_wage_year",
+        "education_system",
+        "education_training_category",
+        "typical_entry_education",
+        "work_experience",
+        "on_the_job_training",
+        "education_status",
+        "education_source",
+        "source_sha256",
+        "source_file",
+    ),
+    key=("base_year", "target_year", "soc_code"),
+    release_key=("base_year", "target_year"),
+    partition_by=("base_year",),
+    usage="Filter occ_type = 'line_item' before summing. Openings before and after the 2016-26 cycle are "
+    "different concepts and live in different columns.",
+)
+
+OOH_QUICKFACTS = Table(
+    name="ooh_quickfacts",
+    description="The Occupational Outlook Handbook 'quick facts' box for each line-item occupation and "
+    "projection cycle, joined from ep_projections and the OES tables; every figure names its release.",
+    columns=_cols(
+        "base_year",
+        "target_year",
+        "soc_code",
+        "soc_system",
+        "occ_title",
+        "median_pay_annual",
+        "median_pay_annual_status",
+        "median_pay_hourly",
+        "median_pay_hourly_status",
+        "median_pay_bound_annual",
+        "median_pay_year",
+        "median_pay_release",
+        "typical_entry_education",
+        "work_experience",
+        "on_the_job_training",
+        "education_system",
+        "education_training_category",
+        "number_of_jobs",
+        "number_of_jobs_year",
+        "job_outlook_pct",
+        "employment_change",
+        "outlook_period",
+        "notes",
+        "ep_source_sha256",
+        "oes_source_sha256",
+    ),
+    key=("base_year", "target_year", "soc_code"),
+    release_key=("base_year", "target_year"),
+    usage="Rebuilt from the curated tables after every EP or OES refresh; never edited by hand.",
+)
+
+SOC_CODES = Table(
+    name="soc_codes",
+    description="Every occupation code of every classification the curated data uses (SOC 2000, 2010, "
+    "2018, the 1990s OES codes, the transition hybrids), with title, level, parent and the releases that "
+    "use it.",
+    columns=_cols("soc_system", "soc_code", "title", "level", "parent_code", "appears_in", "code_source"),
+    key=("soc_system", "soc_code"),
+    release_key=("soc_system",),
+)
+
+SOC_CROSSWALK = Table(
+    name="soc_crosswalk",
+    description="From (system, code) to (system, code): the BLS SOC crosswalks and, where BLS published "
+    "none (the transition hybrids), mappings declared in src/occstats/sources/soc_hybrids.py.",
+    columns=_cols(
+        "from_system",
+        "from_code",
+        "from_title",
+        "to_system",
+        "to_code",
+        "to_title",
+        "relationship",
+        "mapping_source",
+        "mapping_note",
+        "source_sha256",
+        "source_file",
+    ),
+    key=("from_system", "from_code", "to_system", "to_code"),
+    release_key=("from_system", "to_system"),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (OES_ESTIMATES, OES_WAGES, EP_PROJECTIONS, OOH_QUICKFACTS, SOC_CODES, SOC_CROSSWALK)
+}
 
 
 def table(name: str) -> Table:

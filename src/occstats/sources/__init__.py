@@ -12,4 +12,12 @@ def source(product: str) -> Source:
         from occstats.sources.oes import OesSource
 
         return OesSource()
+    if product == "ep":
+        from occstats.sources.ep import EpSource
+
+        return EpSource()
+    if product == "soc":
+        from occstats.sources.soc import SocSource
+
+        return SocSource()
     raise ConfigError(f"no source module for product {product!r}")

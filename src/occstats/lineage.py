@@ -1,0 +1,272 @@
+"""`occstats lineage` and `occstats series`: one occupation through every classification.
+
+The lineage lists, system by system, the codes an occupation maps through and the relationship at
+each step. The series gives one row per OES release with the figure, the code and system it comes
+from, and `comparable` true only where the definition is the anchor's own (one-to-one). Where the
+occupation split or merged, the row says so and never sums or picks silently; employment of split
+parts is summed, separately labelled, only when the parts together are exactly the old definition.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pyarrow.compute as pc
+
+from occstats.classification import Classification, Usage, set_relationship
+from occstats.errors import ConfigError
+from occstats.inventory import year_ranges
+from occstats.sources import soc_layout as layout
+from occstats.sources.soc_layout import CROSSWALKS
+from occstats.store import Store
+
+WAGE_MEASURES = {
+    f"{basis}_{stat}": (basis, stat)
+    for basis in ("annual", "hourly")
+    for stat in ("mean", "median", "p10", "p25", "p75", "p90")
+}
+MEASURES = ("employment", *WAGE_MEASURES)
+
+
+# -- building the classification from the store --------------------------------------------------
+def bls_pairs(store: Store) -> list[dict[str, Any]]:
+    if not store.exists("soc_crosswalk"):
+        return []
+    rows = store.read("soc_crosswalk").to_pylist()
+    official = set(CROSSWALKS.values())
+    return [r for r in rows if (r["from_system"], r["to_system"]) in official]
+
+
+def usage(store: Store) -> dict[tuple[str, str], Usage]:
+    """Every (system, code) the curated OES and EP releases use, with titles and release labels."""
+    found: dict[tuple[str, str], Usage] = defaultdict(Usage)
+    if store.exists("oes_estimates"):
+        cols = ["soc_system", "soc_code", "occ_title", "occ_level", "ref_year"]
+        data = store.read("oes_estimates", columns=cols).sort_by([("ref_year", "ascending")])
+        for system, code, title, level, year in zip(*(data.column(c).to_pylist() for c in cols), strict=True):
+            use = found[(system, code)]
+            label = f"OES {year}"
+            use.titles[label] = title
+            use.levels.add(level)
+            use.detailed |= level == "detailed"
+            if label not in use.releases:
+                use.releases.append(label)
+    if store.exists("ep_projections"):
+        cols = ["soc_system", "soc_code", "occ_title", "occ_type", "base_year", "target_year"]
+        data = store.read("ep_projections", columns=cols).sort_by([("base_year", "ascending")])
+        for system, code, title, kind, base, target in zip(*(data.column(c).to_pylist() for c in cols), strict=True):
+            use = found[(system, code)]
+            label = f"EP {base}-{target}"
+            use.titles[label] = title
+            use.detailed |= kind == "line_item"
+            if label not in use.releases:
+                use.releases.append(label)
+    return dict(found)
+
+
+def from_store(store: Store, *, with_usage: bool = True) -> Classification:
+    return Classification(bls_pairs(store), usage(store) if with_usage else None)
+
+
+def describe_releases(labels: list[str]) -> str:
+    """['OES 2004', 'OES 2005', 'EP 2008-2018'] -> 'OES 2004-2005; EP 2008-18'."""
+    oes = [int(label.split()[1]) for label in labels if label.startswith("OES ")]
+    ep = [label.split()[1] for label in labels if label.startswith("EP ")]
+    parts = []
+    if oes:
+        parts.append("OES " + year_ranges(oes))
+    if ep:
+        parts.append("EP " + ", ".join(f"{c[:4]}-{c[-2:]}" for c in ep))
+    return "; ".join(parts)
+
+
+# -- lineage ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Anchor:
+    system: str
+    code: str
+
+
+def anchor(cls: Classification, code: str, system: str | None = None) -> Anchor:
+    systems = cls.systems_with(code)
+    if system is not None:
+        if system not in layout.BY_NAME:
+            raise ConfigError(f"unknown system {system!r}; systems: {', '.join(layout.SYSTEM_ORDER)}")
+        if system not in systems:
+            raise ConfigError(f"{code} is not a code of {system}")
+        return Anchor(system, code)
+    if not systems:
+        raise ConfigError(
+            f"{code} is not a code of any classification occstats knows (run `occstats refresh soc` "
+            "and refresh the releases that use it)"
+        )
+    return Anchor(systems[-1], code)
+
+
+def lineage(cls: Classification, code: str, system: str | None = None) -> list[dict[str, Any]]:
+    """System by system, the codes the occupation maps through, each with its link from the step before."""
+    start = anchor(cls, code, system)
+    steps: list[tuple[str, list[str]]] = []
+    for sys_name in layout.SYSTEM_ORDER:
+        codes = [link.code for link in cls.links(start.system, start.code, sys_name)]
+        if sys_name == start.system:
+            codes = [start.code]
+        if codes:
+            steps.append((sys_name, codes))
+    rows: list[dict[str, Any]] = []
+    for number, (sys_name, codes) in enumerate(steps, start=1):
+        previous = steps[number - 2] if number > 1 else None
+        for code_here in codes:
+            links = []
+            if previous is not None:
+                for prev_code in previous[1]:
+                    rel = cls.relationship(previous[0], prev_code, sys_name, code_here)
+                    if rel is not None:
+                        links.append({"from_code": prev_code, "relationship": rel})
+            rows.append(
+                {
+                    "step": number,
+                    "system": sys_name,
+                    "code": code_here,
+                    "title": cls.title(sys_name, code_here),
+                    "releases": describe_releases(cls.releases(sys_name, code_here)),
+                    "from": links,
+                    "anchor": sys_name == start.system and code_here == start.code,
+                }
+            )
+    if start.system != "oes-1990s" and not cls.has_reference(start.system):
+        raise ConfigError("the SOC crosswalks are not curated yet: run `occstats refresh soc` first")
+    return rows
+
+
+# -- series ----------------------------------------------------------------------------------------
+def _figures(store: Store, measure: str, first: int | None, last: int | None) -> dict[int, dict[str, Any]]:
+    """ref_year -> {soc_system, label, figures: {code: (value, status)}} from the OES tables."""
+    where = pc.field("dataset") == "oes_national"
+    if first is not None:
+        where &= pc.field("ref_year") >= first
+    if last is not None:
+        where &= pc.field("ref_year") <= last
+    if measure == "employment":
+        cols = ["ref_year", "ref_month", "soc_system", "soc_code", "occ_level", "employment", "employment_status"]
+        data = store.read("oes_estimates", where=where, columns=cols)
+    else:
+        basis, stat = WAGE_MEASURES[measure]
+        cols = ["ref_year", "ref_month", "soc_system", "soc_code", "occ_level", "value", "status"]
+        data = store.read(
+            "oes_wages",
+            columns=cols,
+            where=where & (pc.field("basis") == basis) & (pc.field("statistic") == stat),
+        )
+    releases: dict[int, dict[str, Any]] = {}
+    for year, month, system, code, level, value, status in zip(
+        *(data.column(c).to_pylist() for c in cols), strict=True
+    ):
+        entry = releases.setdefault(year, {"system": system, "month": month, "figures": {}})
+        # From 2017 some codes appear as both broad and detailed, with identical figures.
+        if code not in entry["figures"] or level == "detailed":
+            entry["figures"][code] = (value, status)
+    return releases
+
+
+def series(
+    store: Store,
+    cls: Classification,
+    code: str,
+    measure: str,
+    *,
+    first: int | None = None,
+    last: int | None = None,
+    system: str | None = None,
+) -> list[dict[str, Any]]:
+    if measure not in MEASURES:
+        raise ConfigError(f"unknown measure {measure!r}; measures: {', '.join(MEASURES)}")
+    if not store.exists("oes_estimates"):
+        raise ConfigError("no OES releases curated yet: run `occstats refresh oes`")
+    start = anchor(cls, code, system)
+    rows = []
+    for year, entry in sorted(_figures(store, measure, first, last).items()):
+        release_system = entry["system"]
+        label = f"OES {'May ' if entry['month'] == 5 else ''}{year}"
+        links = [link for link in cls.links(start.system, start.code, release_system) if link.code in entry["figures"]]
+        row: dict[str, Any] = {
+            "release": label,
+            "ref_year": year,
+            "soc_system": release_system,
+            "soc_code": None,
+            "title": None,
+            "value": None,
+            "status": None,
+            "comparable": False,
+            "relationship": None,
+            "components": None,
+            "summed_value": None,
+            "summed_label": None,
+            "note": None,
+        }
+        if not links:
+            row["note"] = (
+                "no crosswalk links the 1990s OES codes to SOC"
+                if "oes-1990s" in (release_system, start.system)
+                else f"no code in this release maps to {start.code} ({start.system})"
+            )
+        elif len(links) == 1:
+            link = links[0]
+            value, status = entry["figures"][link.code]
+            row.update(
+                soc_code=link.code,
+                title=cls.title(release_system, link.code),
+                value=value,
+                status=status,
+                relationship=link.relationship,
+                comparable=link.relationship == "one-to-one",
+            )
+            if link.relationship != "one-to-one":
+                row["note"] = (
+                    f"{start.code} ({start.system}) and {link.code} ({release_system}) are "
+                    f"{link.relationship}: not the same occupation definition"
+                )
+        else:
+            codes = [link.code for link in links]
+            row.update(
+                soc_code=", ".join(codes),
+                title="; ".join(cls.title(release_system, c) for c in codes),
+                relationship="; ".join(f"{link.code}: {link.relationship}" for link in links),
+                components="; ".join(_component(link.code, *entry["figures"][link.code]) for link in links),
+                note=f"{start.code} ({start.system}) maps to {len(codes)} codes here; no single figure",
+            )
+            if measure == "employment":
+                row.update(_summed(cls, start, release_system, codes, entry["figures"]))
+        rows.append(row)
+    return rows
+
+
+def _component(code: str, value: Any, status: str) -> str:
+    shown = "" if value is None else (str(int(value)) if isinstance(value, int) else str(value))
+    return f"{code}={shown} ({status})" if shown else f"{code} ({status})"
+
+
+def _summed(
+    cls: Classification, start: Anchor, system: str, codes: list[str], figures: dict[str, tuple[Any, str]]
+) -> dict[str, Any]:
+    """Employment of the parts, summed, only when together they are exactly the anchor's definition."""
+    if any(figures[c][1] != "estimate" for c in codes):
+        return {}
+    union = frozenset().union(*(cls.members(system, c) or frozenset() for c in codes))
+    anchor_members = cls.members(start.system, start.code) or frozenset()
+    ref_a, ref_b = layout.BY_NAME[start.system].reference, layout.BY_NAME[system].reference
+    if ref_a is None or ref_b is None:
+        return {}
+    rel = set_relationship(
+        anchor_members, union, cls.translate(anchor_members, ref_a, ref_b), cls.translate(union, ref_b, ref_a)
+    )
+    if rel != "one-to-one":
+        return {}
+    total = sum((Decimal(figures[c][0]) for c in codes), Decimal(0))
+    return {
+        "summed_value": int(total),
+        "summed_label": f"sum of {' + '.join(codes)}: together exactly {start.code} ({start.system})",
+    }

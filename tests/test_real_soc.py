@@ -1,0 +1,178 @@
+"""Classifications against the real BLS files: crosswalks, declared hybrids, lineage, series."""
+
+from __future__ import annotations
+
+import glob
+import re
+from pathlib import Path
+
+import pytest
+import python_calamine
+from conftest import SHARED
+
+from occstats import query
+from occstats.lineage import from_store, lineage, series
+from occstats.pipeline import Job, State, run_direct
+from occstats.settings import Settings
+from occstats.sources import soc_layout
+from occstats.store import Store
+
+pytestmark = pytest.mark.shared
+
+
+@pytest.fixture(scope="module")
+def curated(tmp_path_factory, shared):
+    """SOC crosswalks, every OES release in the mirror and the 1997 file, curated once."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("soc") / "data", mirror=str(shared / "bls-mirror"), http_retries=0
+    )
+    soc = Job(settings, "soc")
+    report = run_direct(soc, [soc.acquire(r) for r in soc.plan()])
+    assert {o.state for o in report.outcomes} == {State.CURATED}, report.outcomes
+    oes = Job(settings, "oes")
+    years = [
+        2000 + int(re.search(r"oesm(\d\d)", p).group(1))
+        for p in glob.glob(str(shared / "bls-mirror/www.bls.gov/oes/special-requests/*.zip"))
+    ]
+    oes_report = run_direct(oes, [oes.acquire(r) for r in oes.plan(years)])
+    old = Job(settings, "oes")
+    run_direct(old, [old.acquire_file(shared / "bls/oes/1997/national_1997_dl.xls")])
+    store = Store(settings.curated_dir)
+    return store, from_store(store), oes_report
+
+
+def published_codes(year: int) -> set[str]:
+    path = next(Path(p) for p in glob.glob(str(SHARED / f"bls/oes/{year}/national*")))
+    rows = python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    at = next(i for i, r in enumerate(rows) if "occ_code" in [str(c).strip().lower() for c in r])
+    col = [str(c).strip().lower() for c in rows[at]].index("occ_code")
+    return {str(r[col]).strip() for r in rows[at + 1 :] if str(r[col]).strip()}
+
+
+def test_both_crosswalks_curated_with_bls_structure(curated):
+    store, *_ = curated
+    _, rows = query.run(
+        store,
+        "select from_system, to_system, relationship, count(*) from soc_crosswalk "
+        "where mapping_source like 'BLS%' group by 1, 2, 3 order by 1, 2, 3",
+    )
+    counts = {(a, b, rel): n for a, b, rel, n in rows}
+    assert sum(n for (a, b, _), n in counts.items() if a == "soc-2000") == 860
+    assert sum(n for (a, b, _), n in counts.items() if a == "soc-2010") == 900
+    assert counts[("soc-2010", "soc-2018", "split")] == 70 and counts[("soc-2000", "soc-2010", "merge")] == 12
+
+
+def test_relationships_agree_with_the_marks_bls_put_in_the_titles(shared, curated):
+    """BLS flags a code that splits ('*' / '(#)') and one that receives several ('**' / '(##)')."""
+    store, *_ = curated
+    _, pairs = query.run(
+        store,
+        "select from_code, to_code, relationship from soc_crosswalk "
+        "where from_system = 'soc-2010' and to_system = 'soc-2018'",
+    )
+    computed = {(a, b): rel for a, b, rel in pairs}
+    book = python_calamine.CalamineWorkbook.from_path(shared / "bls/soc/soc_2010_to_2018_crosswalk.xlsx")
+    rows = book.get_sheet_by_index(0).to_python()
+    at = next(i for i, r in enumerate(rows) if str(r[0]).strip() == "2010 SOC Code")
+    for old, old_title, new, new_title in (r[:4] for r in rows[at + 1 :] if str(r[0]).strip()):
+        splits = str(old_title).rstrip().endswith("(#)")
+        receives = str(new_title).rstrip().endswith("(##)")
+        expected = {
+            (False, False): "one-to-one",
+            (True, False): "split",
+            (False, True): "merge",
+            (True, True): "many-to-many",
+        }[(splits, receives)]
+        assert computed[(str(old).strip(), str(new).strip())] == expected, (old, new)
+
+
+@pytest.mark.parametrize(
+    "system,years",
+    [
+        ("soc-2000-2010-hybrid", (2010, 2011)),
+        ("soc-2010-2018-hybrid", (2019, 2020)),
+        ("soc-2018", (2021, 2022, 2023, 2024, 2025)),
+    ],
+)
+def test_declared_codes_are_published_and_their_components_are_not(curated, system, years):
+    _, cls, _ = curated
+    spec = soc_layout.BY_NAME[system]
+    for year in years:
+        codes = published_codes(year)
+        for declared in spec.declared:
+            assert declared.code in codes, (year, declared.code)
+            leaked = set(declared.components) & codes - {declared.code}
+            assert not leaked, (year, declared.code, leaked)
+            assert all(c in cls.reference[spec.reference] for c in declared.components), declared.code
+
+
+def test_2017_combined_codes(curated):
+    codes = published_codes(2017)
+    for declared in soc_layout.BY_NAME["soc-2010"].declared:
+        if "2017" in declared.note:
+            assert declared.code in codes and not set(declared.components) & codes, declared.code
+
+
+def test_hybrid_components_partition(curated):
+    """Within one system, no reference code belongs to two declared hybrids."""
+    for system in ("soc-2000-2010-hybrid", "soc-2010-2018-hybrid"):
+        seen: dict[str, str] = {}
+        for declared in soc_layout.BY_NAME[system].declared:
+            for component in declared.components:
+                assert component not in seen, (system, component, seen.get(component), declared.code)
+                seen[component] = declared.code
+
+
+def test_every_detailed_code_resolves_in_its_declared_system(curated):
+    store, cls, report = curated
+    for outcome in report.outcomes:
+        assert "(100%)" in outcome.detail, outcome
+    _, rows = query.run(
+        store, "select distinct ref_year, soc_system, soc_code from oes_estimates where occ_level = 'detailed'"
+    )
+    unresolved = [(y, s, c) for y, s, c in rows if cls.members(s, c) is None]
+    assert unresolved == []
+    assert {s for _, s, _ in rows} == set(soc_layout.SYSTEM_ORDER), "every system is used by some release"
+
+
+def test_lineage_of_medical_records_technicians(curated):
+    _, cls, _ = curated
+    steps = lineage(cls, "29-2071")
+    chain = [(s["system"], s["code"], [(f["from_code"], f["relationship"]) for f in s["from"]]) for s in steps]
+    assert chain == [
+        ("soc-2000", "29-2071", []),
+        ("soc-2000-2010-hybrid", "29-2071", [("29-2071", "one-to-one")]),
+        ("soc-2010", "29-2071", [("29-2071", "one-to-one")]),
+        ("soc-2010-2018-hybrid", "29-2098", [("29-2071", "many-to-many")]),
+        ("soc-2010-2018-hybrid", "29-9098", [("29-2071", "many-to-many")]),
+        ("soc-2018", "29-2072", [("29-2098", "split")]),
+        ("soc-2018", "29-9021", [("29-9098", "split")]),
+    ]
+    hybrid = next(s for s in steps if s["code"] == "29-2098")
+    assert hybrid["releases"].startswith("OES 2019-2020")
+
+
+def test_series_from_2004_names_code_and_system_and_flags_comparability(curated):
+    store, cls, _ = curated
+    rows = series(store, cls, "29-2071", "annual_median", first=2004)
+    years = [r["ref_year"] for r in rows]
+    _, curated_years = query.run(store, "select distinct ref_year from oes_estimates where ref_year >= 2004 order by 1")
+    assert years == [y for (y,) in curated_years] and len(years) == 20
+    for r in rows:
+        assert r["soc_code"] and r["soc_system"]
+        assert r["comparable"] == (r["ref_year"] <= 2018), r
+    first = rows[0]
+    assert (first["soc_code"], first["soc_system"], int(first["value"])) == ("29-2071", "soc-2000", 25590)
+    hybrid = next(r for r in rows if r["ref_year"] == 2019)
+    assert hybrid["value"] is None and "29-2098=42630" in hybrid["components"]
+
+
+def test_summed_employment_only_where_the_parts_are_exactly_the_old_definition(curated):
+    store, cls, _ = curated
+    rn = {r["ref_year"]: r for r in series(store, cls, "29-1111", "employment", system="soc-2000")}
+    # 2000's registered nurses became four SOC 2010 codes, all published from 2012 and nothing else
+    # feeding them: their sum is offered, labelled; the 2010 hybrid kept the old code itself.
+    assert rn[2010]["comparable"] and rn[2010]["soc_code"] == "29-1111"
+    assert rn[2013]["summed_value"] is not None and "together exactly 29-1111" in rn[2013]["summed_label"]
+    records = {r["ref_year"]: r for r in series(store, cls, "29-2071", "employment")}
+    assert records[2021]["summed_value"] is None, "29-9021 also takes part of 29-9099: no honest sum"
