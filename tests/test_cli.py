@@ -107,3 +107,109 @@ def test_a_missing_file_and_an_unknown_table_are_clear_errors(tmp_path):
     assert missing.returncode == 1 and "no such file" in missing.stdout
     unknown = occstats("history", "nope", data_dir=tmp_path)
     assert unknown.returncode == 2 and "no table 'nope'" in unknown.stderr
+
+
+@pytest.fixture(scope="module")
+def with_soc(refreshed, mirror):
+    data_dir, *_ = refreshed
+    done = occstats("refresh", "soc", "--mirror", str(mirror), data_dir=data_dir)
+    return data_dir, done
+
+
+def test_refresh_soc_curates_both_crosswalks(with_soc):
+    data_dir, done = with_soc
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "soc: 2 curated" in done.stdout
+    out = occstats(
+        "query",
+        "select from_system, to_system, count(*) as n from soc_crosswalk group by 1, 2 order by 1, 2",
+        "--format",
+        "json",
+        data_dir=data_dir,
+    )
+    pairs = {(r["from_system"], r["to_system"]): r["n"] for r in json.loads(out.stdout)}
+    assert pairs[("soc-2000", "soc-2010")] == 860 and pairs[("soc-2010", "soc-2018")] == 900
+    assert ("soc-2010", "soc-2010-2018-hybrid") in pairs, "the hybrid steps are derived beside them"
+
+
+def test_lineage_and_series_commands(with_soc):
+    data_dir, _ = with_soc
+    text = occstats("lineage", "29-2071", data_dir=data_dir)
+    assert text.returncode == 0, text.stderr
+    lines = [line.split() for line in text.stdout.splitlines()]
+    assert lines[5][:3] == ["4", "soc-2010-2018-hybrid", "29-2098"]
+    assert any(line[:3] == ["5", "soc-2018", "29-2072"] and line[-2:] == ["29-2098", "split"] for line in lines)
+    steps = json.loads(occstats("lineage", "29-2071", "--format", "json", data_dir=data_dir).stdout)
+    assert [s["code"] for s in steps] == ["29-2071", "29-2071", "29-2071", "29-2098", "29-9098", "29-2072", "29-9021"]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                occstats(
+                    "series",
+                    "29-2071",
+                    "--measure",
+                    "annual_median",
+                    "--from",
+                    "2004",
+                    "--format",
+                    "csv",
+                    data_dir=data_dir,
+                ).stdout
+            )
+        )
+    )
+    assert len(rows) == 20 and all(r["soc_code"] and r["soc_system"] for r in rows)
+    assert [r["comparable"] for r in rows].count("True") == 13, "2004-2018: the same definition"
+    bad = occstats("series", "29-2071", "--measure", "vibes", data_dir=data_dir)
+    assert bad.returncode == 2 and "unknown measure" in bad.stderr
+
+
+def test_import_every_ep_cycle_then_refresh_the_current_one(with_soc, shared, mirror):
+    data_dir, _ = with_soc
+    files = sorted(str(p) for p in (shared / "bls" / "ep").glob("occupation_*.xlsx"))
+    imported = occstats("import", "ep", *files, data_dir=data_dir)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert f"ep: {len(files)} curated" in imported.stdout and f"[{len(files)}/{len(files)}]" in imported.stderr
+    current = occstats("refresh", "ep", "--mirror", str(mirror), data_dir=data_dir)
+    assert current.returncode == 0 and "ep: 1 unchanged" in current.stdout, current.stdout
+    cycles = json.loads(
+        occstats(
+            "query",
+            "select base_year, target_year, count(*) as n from ep_projections group by 1, 2 order by 1",
+            "--format",
+            "json",
+            data_dir=data_dir,
+        ).stdout
+    )
+    assert [(c["base_year"], c["target_year"]) for c in cycles] == [
+        (2008, 2018),
+        (2010, 2020),
+        (2012, 2022),
+        (2014, 2024),
+        (2016, 2026),
+        (2018, 2028),
+        (2019, 2029),
+        (2020, 2030),
+        (2021, 2031),
+        (2022, 2032),
+        (2023, 2033),
+        (2024, 2034),
+    ]
+    again = occstats("import", "ep", files[0], data_dir=data_dir)
+    assert "ep: 1 unchanged" in again.stdout, "importing the same file twice changes nothing"
+    box = json.loads(
+        occstats(
+            "query",
+            "select median_pay_release, projections_release, number_of_jobs from "
+            "ooh_quickfacts where soc_code = '29-2071' and base_year = 2010",
+            "--format",
+            "json",
+            data_dir=data_dir,
+        ).stdout
+    )
+    assert box == [
+        {"median_pay_release": "OES May 2010", "projections_release": "EP 2010-20", "number_of_jobs": 179500}
+    ]
+    lineage = json.loads(occstats("lineage", "29-2071", "--format", "json", data_dir=data_dir).stdout)
+    hybrid = next(s for s in lineage if s["code"] == "29-2098")
+    assert hybrid["releases"] == "OES 2019-2020; EP 2019-29, 2020-30"

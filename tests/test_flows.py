@@ -66,11 +66,11 @@ def test_refresh_flow_retries_the_network_task_and_leaves_a_markdown_artifact(pr
 
     states = {o["release"]: o["state"] for o in result["outcomes"]}
     assert states == {"2021": "curated", "2022": "curated", "2023": "unavailable"}
-    assert result["versions"] == {"oes_estimates": 0, "oes_wages": 0}
+    assert result["versions"] == {"oes_estimates": 0, "oes_wages": 0, "soc_codes": 0}, "soc_codes derived after"
 
     with get_client(sync_client=True) as client:
         artifacts = [a for a in client.read_artifacts() if a.key == "oes-refresh"]
     assert artifacts, "the run leaves a markdown artifact"
     text = artifacts[0].data
     assert "| 2021 | curated |" in text and "| 2023 | unavailable |" in text
-    assert "Versions written: `oes_estimates` v0, `oes_wages` v0." in text
+    assert "Versions written: `oes_estimates` v0, `oes_wages` v0, `soc_codes` v0." in text

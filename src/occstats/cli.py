@@ -32,23 +32,24 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_refresh(args: argparse.Namespace) -> int:
     settings = _settings(args)
     apply_prefect_environment(settings.data_dir)
-    from flows.refresh import PRODUCT_FLOWS  # imported after PREFECT_* defaults are set
+    from flows.refresh import PRODUCT_FLOWS, refresh_all  # imported after PREFECT_* defaults are set
     from occstats.pipeline import RunReport
     from occstats.report import text_summary
 
-    names = list(PRODUCT_FLOWS) if args.product == "all" else [args.product]
     if args.years and args.product != "oes":
         raise ConfigError("--years applies to `refresh oes` only")
-    reports = []
-    for name in names:
-        kwargs: dict[str, Any] = {
-            "data_dir": str(settings.data_dir),
-            "mirror": settings.mirror,
-            "user_agent": settings.user_agent,
-        }
-        if name == "oes":
-            kwargs["years"] = args.years
-        reports.append(RunReport.from_dict(PRODUCT_FLOWS[name](**kwargs)))
+    common: dict[str, Any] = {
+        "data_dir": str(settings.data_dir),
+        "mirror": settings.mirror,
+        "user_agent": settings.user_agent,
+    }
+    if args.product == "all":
+        results = list(refresh_all(**common).values())  # one parent run, a subflow per product
+    elif args.product == "oes":
+        results = [PRODUCT_FLOWS["oes"](years=args.years, **common)]
+    else:
+        results = [PRODUCT_FLOWS[args.product](**common)]
+    reports = [RunReport.from_dict(r) for r in results]
     for report in reports:
         print(text_summary(report))
     return max(r.exit_code for r in reports)
@@ -62,6 +63,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.year and len(args.files) > 1:
         raise ConfigError("--year applies to a single file")
     job = Job(settings, args.product)
+    job.expect(len(args.files))
     acquired = [job.acquire_file(Path(f), str(args.year) if args.year else None) for f in args.files]
     report = run_direct(job, acquired)
     print(text_summary(report))

@@ -22,6 +22,7 @@ import pyarrow as pa
 from occstats import schema
 from occstats.classification import Classification, parent_candidates, structural_level
 from occstats.lineage import from_store
+from occstats.ooh import quickfacts
 from occstats.sources import soc_layout as layout
 from occstats.store import Store
 
@@ -118,12 +119,12 @@ def _classification_tables(store: Store, cls: Classification) -> dict[str, pa.Ta
     return tables
 
 
-BUILDERS: list[Builder] = [_classification_tables]
+def _quickfacts(store: Store, cls: Classification) -> dict[str, pa.Table]:
+    table = quickfacts(store, cls)
+    return {"ooh_quickfacts": table} if table is not None else {}
 
 
-def register(builder: Builder) -> None:
-    """Another derived table (ooh_quickfacts) adds its builder here, beside its own logic."""
-    BUILDERS.append(builder)
+BUILDERS: list[Builder] = [_classification_tables, _quickfacts]
 
 
 def rebuild(store: Store, metadata: dict[str, Any]) -> dict[str, int]:

@@ -27,7 +27,8 @@ def describe_releases(releases: list[tuple[Any, ...]]) -> str:
     values = [tuple(r[i] for i in varying) for r in releases]
     if len(varying) == 1 and all(isinstance(v[0], int) for v in values):
         return year_ranges([v[0] for v in values])
-    return ", ".join("-".join(str(x) for x in v) for v in sorted(values, key=str))
+    joiner = "-" if all(isinstance(x, int) for v in values for x in v) else "/"
+    return ", ".join(joiner.join(str(x) for x in v) for v in sorted(values, key=str))
 
 
 def table_inventory(store: Store) -> list[dict[str, Any]]:

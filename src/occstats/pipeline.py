@@ -156,6 +156,10 @@ class Job:
         self._total = len(releases)
         return releases
 
+    def expect(self, count: int) -> None:
+        """How many releases this run will report on (for the progress count of imports)."""
+        self._total = count
+
     def _record(self, outcome: Outcome) -> Outcome:
         self.outcomes[outcome.release] = outcome
         done = len(self.outcomes)

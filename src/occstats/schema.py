@@ -223,8 +223,8 @@ _FIELDS: list[Column] = [
     Column(
         "occ_type_source",
         pa.string(),
-        "'published' (the workbook's Occupation type column, 2014 "
-        "on) or 'derived' (2008-2012: a code with children in the table is a summary).",
+        "'published' (the workbook's Occupation type column, 2014 on) or 'derived' (2008-2012: a code with "
+        "children in the table, or a BLS cross-group summary declared in sources/ep_layout.py, is a summary).",
         nullable=False,
         values=("published", "derived"),
     ),
@@ -255,7 +255,13 @@ _FIELDS: list[Column] = [
         "it from unrounded figures, so base + change can differ from target by 100 persons).",
         unit="persons",
     ),
-    Column("change_pct", PERCENT_2DP, "Percent employment change over the cycle, as published.", unit="percent"),
+    Column(
+        "change_pct",
+        PERCENT_2DP,
+        "Percent employment change over the cycle, as published (two decimals in "
+        "the 2008-18 cycle, one from 2010-20 on).",
+        unit="percent",
+    ),
     Column(
         "openings_growth_replacement_total",
         pa.int64(),
@@ -365,6 +371,13 @@ _FIELDS: list[Column] = [
     Column("job_outlook_pct", PERCENT_2DP, "Projected percent change in employment over the cycle.", unit="percent"),
     Column("employment_change", pa.int64(), "Projected change in employment over the cycle.", unit="persons"),
     Column("outlook_period", pa.string(), "The projection cycle, as OOH writes it, e.g. '2010-20'."),
+    Column(
+        "projections_release",
+        pa.string(),
+        "The Employment Projections release number_of_jobs, job_outlook_pct, employment_change and the "
+        "education categories come from, e.g. 'EP 2010-20'.",
+        nullable=False,
+    ),
     Column(
         "notes",
         pa.string(),
@@ -584,6 +597,7 @@ OOH_QUICKFACTS = Table(
         "job_outlook_pct",
         "employment_change",
         "outlook_period",
+        "projections_release",
         "notes",
         "ep_source_sha256",
         "oes_source_sha256",

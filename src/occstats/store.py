@@ -134,20 +134,24 @@ class Store:
     def release_summary(self, tbl: Table) -> dict[ReleaseValues, ReleaseState]:
         """Per release: how many rows the table holds and which raw files (sha256) they came from.
 
-        One grouped read of three columns, whatever the number of releases.
+        One grouped read of a few columns, whatever the number of releases. Derived tables that
+        carry no source_sha256 report no sources.
         """
         if not self.exists(tbl.name):
             return {}
-        columns = [*tbl.release_key, "source_sha256"]
+        keys = list(tbl.release_key)
+        columns = [*keys, "source_sha256"] if "source_sha256" in tbl.names else keys
         grouped = self.read(tbl.name, columns=columns).group_by(columns).aggregate([([], "count_all")])
         summary: dict[ReleaseValues, ReleaseState] = {}
         values = zip(
             *(grouped.column(c).to_pylist() for c in columns), grouped.column("count_all").to_pylist(), strict=True
         )
-        for *release, sha, count in values:
-            state = summary.setdefault(tuple(release), ReleaseState(0, set()))
+        for *group, count in values:
+            release, sha = tuple(group[: len(keys)]), group[len(keys)] if len(group) > len(keys) else None
+            state = summary.setdefault(release, ReleaseState(0, set()))
             state.rows += count
-            state.sources.add(sha)
+            if sha is not None:
+                state.sources.add(sha)
         return summary
 
     def release_counts(self, tbl: Table) -> dict[ReleaseValues, int]:
