@@ -37,8 +37,10 @@ def curated(tmp_path_factory, shared):
     oes_report = run_direct(oes, [oes.acquire(r) for r in oes.plan(years)])
     old = Job(settings, "oes")
     run_direct(old, [old.acquire_file(shared / "bls/oes/1997/national_1997_dl.xls")])
+    ep = Job(settings, "ep")
+    ep_report = run_direct(ep, [ep.acquire_file(p) for p in sorted((shared / "bls/ep").glob("occupation_*.xlsx"))])
     store = Store(settings.curated_dir)
-    return store, from_store(store), oes_report
+    return store, from_store(store), [*oes_report.outcomes, *ep_report.outcomes]
 
 
 def published_codes(year: int) -> set[str]:
@@ -124,15 +126,21 @@ def test_hybrid_components_partition(curated):
 
 
 def test_every_detailed_code_resolves_in_its_declared_system(curated):
-    store, cls, report = curated
-    for outcome in report.outcomes:
+    """Every OES release and EP cycle: the refresh reports 100%, and an independent recount agrees."""
+    store, cls, outcomes = curated
+    assert len(outcomes) == 20 + 12
+    for outcome in outcomes:
         assert "(100%)" in outcome.detail, outcome
     _, rows = query.run(
-        store, "select distinct ref_year, soc_system, soc_code from oes_estimates where occ_level = 'detailed'"
+        store,
+        "select distinct 'OES ' || ref_year, soc_system, soc_code from oes_estimates where occ_level = 'detailed' "
+        "union all select distinct 'EP ' || base_year, soc_system, soc_code from ep_projections "
+        "where occ_type = 'line_item'",
     )
-    unresolved = [(y, s, c) for y, s, c in rows if cls.members(s, c) is None]
+    unresolved = [(r, s, c) for r, s, c in rows if cls.members(s, c) is None]
     assert unresolved == []
     assert {s for _, s, _ in rows} == set(soc_layout.SYSTEM_ORDER), "every system is used by some release"
+    assert len({r for r, _, _ in rows if r.startswith("EP ")}) == 12
 
 
 def test_lineage_of_medical_records_technicians(curated):
