@@ -87,3 +87,22 @@ def test_a_bad_workbook_writes_nothing_and_names_file_sheet_and_problem(settings
     assert store.read("ep_projections").sort_by([("soc_code", "ascending")]).equals(before)
     kept = list(settings.raw_dir.rglob("occupation_revised.xlsx"))
     assert len(kept) == 1 and kept[0].read_bytes() == bad.read_bytes(), "the raw copy stays for inspection"
+
+
+def test_current_cycle_already_imported_is_downloaded_once_then_not_again(settings, tmp_path):
+    """BLS's occupation.xlsx equals a cycle imported earlier: one download to learn that, then 304s."""
+    import dataclasses
+
+    data = named_workbook(2024, 2034)
+    import_files(settings, write(tmp_path, "kept", data))
+    mirror = tmp_path / "mirror"
+    write(mirror, "www.bls.gov/emp/ind-occ-matrix", data)
+    settings = dataclasses.replace(settings, mirror=str(mirror))
+    details = []
+    for _ in range(2):
+        job = Job(settings, "ep")
+        report = run_direct(job, [job.acquire(r) for r in job.plan()])
+        assert [(o.release, o.state) for o in report.outcomes] == [("2024-2034", State.UNCHANGED)]
+        details.append(report.outcomes[0].detail)
+    assert details[0].startswith("downloaded") and details[1].startswith("not modified (304)")
+    assert len(list((settings.raw_dir / "ep" / "2024-2034").iterdir())) == 1, "the same bytes never land twice"

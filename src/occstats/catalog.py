@@ -25,7 +25,6 @@ class Release:
     ref_year: int | None = None
     ref_month: int | None = None
     expected: bool = True  # False: probed ahead of schedule; absence is not a failure
-    notes: str = ""
 
     @property
     def label(self) -> str:

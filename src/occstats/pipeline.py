@@ -24,7 +24,7 @@ from occstats import catalog
 from occstats.catalog import Release
 from occstats.classification import Classification, codes_in_system
 from occstats.errors import OccstatsError, ReleaseUnavailable, ValidationError
-from occstats.fetch import fetch, sha256_file
+from occstats.fetch import Validators, fetch, sha256_file
 from occstats.fingerprint import code_version
 from occstats.lineage import from_store as classification_from_store
 from occstats.raw import UNIDENTIFIED, Landing, RawStore
@@ -46,9 +46,6 @@ class State(StrEnum):
     UNAVAILABLE = "unavailable"  # upstream has no such release
     NOT_YET = "not yet published"  # probed ahead of its expected date; not a failure
     FAILED = "failed"
-
-
-FAILING = {State.UNAVAILABLE, State.FAILED}
 
 
 @dataclass
@@ -89,10 +86,6 @@ class RunReport:
     started_at: str
     outcomes: list[Outcome]
     versions: dict[str, int]
-
-    @property
-    def ok(self) -> bool:
-        return not any(o.state in FAILING for o in self.outcomes)
 
     @property
     def exit_code(self) -> int:
@@ -199,13 +192,13 @@ class Job:
             if release.ref_year is not None
             else self.raw.latest_for_url(self.product, release.urls[0])
         )
+        validators = self.raw.remembered(self.product, release.urls[0]) or (previous.validators() if previous else None)
+        if previous is None and validators is not None and validators.sha256:
+            previous = next((la for la in self.raw.landings(self.product) if la.sha256 == validators.sha256), None)
+        if previous is None:
+            validators = None  # nothing held to fall back on: fetch unconditionally
         try:
-            fetched = fetch(
-                release.urls,
-                self.raw.staging_dir(),
-                self.settings,
-                previous=previous.validators() if previous else None,
-            )
+            fetched = fetch(release.urls, self.raw.staging_dir(), self.settings, previous=validators)
         except ReleaseUnavailable as exc:
             state = State.UNAVAILABLE if release.expected else State.NOT_YET
             self._record(Outcome(self.product, release.release_id, state, str(exc)))
@@ -219,8 +212,10 @@ class Job:
             "last_modified": fetched.last_modified,
             "user_agent": fetched.user_agent,
         }
+        remembered = Validators(fetched.etag, fetched.last_modified, fetched.sha256)
         if not fetched.changed:
             assert previous is not None
+            self.raw.remember(self.product, release.urls[0], remembered, fetched.fetched_at)
             return Acquired(previous.release_id, previous, False, fetched.reason)
         assert fetched.path is not None
         display = Path(fetched.url).name
@@ -244,6 +239,7 @@ class Job:
             move=True,
             sha256=fetched.sha256,
         )
+        self.raw.remember(self.product, release.urls[0], remembered, fetched.fetched_at)
         return Acquired(release_id, landing, new, fetched.reason)
 
     def acquire_file(self, path: Path, release_id: str | None = None) -> Acquired | None:

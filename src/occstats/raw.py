@@ -21,6 +21,7 @@ from occstats.fetch import Validators, sha256_file
 
 MANIFEST = "manifest.json"
 UNIDENTIFIED = "_unidentified"
+FETCH_STATE = "fetch-state.json"
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,29 @@ class RawStore:
         """The newest landing fetched from `url`, whatever release it turned out to be."""
         matching = [landing for landing in self.landings(product) if landing.manifest.get("url") == url]
         return matching[-1] if matching else None
+
+    # -- what each URL last answered (the only mutable file here; landings never change) -------
+    def _fetch_state_path(self, product: str) -> Path:
+        return self.root / product / FETCH_STATE
+
+    def remembered(self, product: str, url: str) -> Validators | None:
+        """The validators of the last fetch of `url`, even when it landed nothing new."""
+        path = self._fetch_state_path(product)
+        if not path.is_file():
+            return None
+        entry = json.loads(path.read_text()).get(url)
+        if not entry:
+            return None
+        return Validators(etag=entry.get("etag"), last_modified=entry.get("last_modified"), sha256=entry.get("sha256"))
+
+    def remember(self, product: str, url: str, validators: Validators, checked_at: str) -> None:
+        path = self._fetch_state_path(product)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = json.loads(path.read_text()) if path.is_file() else {}
+        state[url] = {**validators.__dict__, "checked_at": checked_at}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
+        os.replace(tmp, path)
 
     @staticmethod
     def _dirs(path: Path) -> list[Path]:

@@ -7,7 +7,7 @@ or a flow can run two data directories side by side.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from occstats import __version__
@@ -51,7 +51,6 @@ class Settings:
     read_timeout: float = 120.0
     task_retries: int = 2
     task_retry_delay: float = 10.0
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def raw_dir(self) -> Path:

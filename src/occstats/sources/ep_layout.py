@@ -64,7 +64,6 @@ PERSONS_COLUMNS: tuple[str, ...] = (
     "openings_annual_avg",
 )
 PERCENT_COLUMNS: tuple[str, ...] = ("employment_base_dist_pct", "employment_target_dist_pct", "change_pct")
-OPENINGS_COLUMNS: tuple[str, ...] = ("openings_growth_replacement_total", "openings_annual_avg")
 
 # Decimals BLS publishes percents with: two in the 2008-18 cycle, one from 2010-20 on.
 PERCENT_DECIMALS: tuple[tuple[int, int, int], ...] = ((2008, 2008, 2), (2010, 9999, 1))
