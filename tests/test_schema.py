@@ -32,3 +32,15 @@ def test_undeclared_columns_are_refused():
 def test_data_dictionary_is_generated_and_current():
     committed = (ROOT / "docs" / "data_dictionary.md").read_text()
     assert committed == dictionary.markdown(), "run: occstats dictionary --output docs/data_dictionary.md"
+
+
+def test_release_descriptions_for_people():
+    from occstats.inventory import describe_releases
+
+    assert describe_releases([("oes_national", 2004), ("oes_national", 2005), ("oes_national", 2007)]) == (
+        "2004-2005, 2007"
+    )
+    assert describe_releases([("oes_national", 2024)]) == "2024"
+    assert describe_releases([(2024, 2034)]) == "2024-2034"
+    assert describe_releases([(2010, 2020), (2024, 2034)]) == "2010-2020, 2024-2034"
+    assert describe_releases([("soc-2000", "soc-2010")]) == "soc-2000/soc-2010"

@@ -23,7 +23,10 @@ def describe_releases(releases: list[tuple[Any, ...]]) -> str:
     """Release keys for people: constant columns dropped, single years as ranges."""
     if not releases:
         return ""
-    varying = [i for i in range(len(releases[0])) if len({r[i] for r in releases}) > 1] or [len(releases[0]) - 1]
+    width = len(releases[0])
+    # Columns every release shares (the dataset name) say nothing; with one release, all of it does.
+    varying = [i for i in range(width) if len({r[i] for r in releases}) > 1] if len(releases) > 1 else []
+    varying = varying or [i for i in range(width) if not isinstance(releases[0][i], str)] or list(range(width))
     values = [tuple(r[i] for i in varying) for r in releases]
     if len(varying) == 1 and all(isinstance(v[0], int) for v in values):
         return year_ranges([v[0] for v in values])
