@@ -116,6 +116,15 @@ def occupations(base: int = 2010) -> list[list[Any]]:
     return occs
 
 
+def edited(code: str, edits: dict[int, Any], base: int = 2010) -> list[list[Any]]:
+    """A copy of the generated occupations with one row's cells replaced ({column index: value})."""
+    occs = occupations(base)
+    row = next(o for o in occs if o[CODE] == code)
+    for index, value in edits.items():
+        row[index] = value
+    return occs
+
+
 @dataclass
 class Sheet:
     rows: list[list[Any]]

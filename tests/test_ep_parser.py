@@ -15,6 +15,7 @@ from ep_builders import (
     TARGET,
     WAGE,
     Sheet,
+    edited,
     education_sheet_3part,
     education_sheet_11,
     grouped_table,
@@ -50,12 +51,7 @@ def rows(parsed):
 
 
 def occ(code, edits):
-    """A copy of the generated occupations with one row's cells replaced ({column index: value})."""
-    occs = occupations()
-    row = next(o for o in occs if o[CODE] == code)
-    for index, value in edits.items():
-        row[index] = value
-    return occs
+    return edited(code, edits)
 
 
 # --- cycle --------------------------------------------------------------------------------------

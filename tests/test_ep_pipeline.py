@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ep_builders import CHANGE, CODE, TARGET, WAGE, Sheet, named_rows, named_workbook, occupations, workbook_bytes
+from ep_builders import CHANGE, TARGET, WAGE, Sheet, edited, named_rows, named_workbook, workbook_bytes
 
 from occstats.pipeline import Job, State, run_direct
 from occstats.store import Store
@@ -20,14 +20,6 @@ def import_files(settings, *paths):
     job = Job(settings, "ep")
     job.expect(len(paths))
     return run_direct(job, [job.acquire_file(p) for p in paths])
-
-
-def edited(code, edits):
-    occs = occupations()
-    row = next(o for o in occs if o[CODE] == code)
-    for index, value in edits.items():
-        row[index] = value
-    return occs
 
 
 def test_a_revised_file_for_a_cycle_already_held_lands_beside_it_and_writes_a_version(settings, tmp_path):
