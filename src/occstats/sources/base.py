@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa
 
 from occstats.schema import Table
+
+V = TypeVar("V")
+
+
+def for_year(entries: tuple[tuple[int, int, V], ...], year: int) -> V | None:
+    """The value declared for the (first, last) year range holding `year`; None if none does."""
+    return next((value for first, last, value in entries if first <= year <= last), None)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from occstats.excel import open_workbook
 from occstats.markers import Status
 from occstats.sources import ep_layout as layout
 from occstats.sources.base import ParsedRelease
+from occstats.sources.soc_layout import system_for_year
 
 PRODUCT = "ep"
 WORKBOOK_MEMBER = r"^occupation.*\.xlsx?$"  # when the workbook arrives inside a zip
@@ -375,7 +376,7 @@ class _Parser:
             raise self.book.fail(self.table.name, "holds a header but no occupation rows")
         self._header_warnings()
         pct_decimals = layout.percent_decimals_for(self.cycle.base)
-        soc_system = layout.soc_system_for(self.cycle.base)
+        soc_system = system_for_year(self.cycle.base)
         records: list[dict[str, Any]] = []
         blanks: list[str] = []
         for excel_row, row in self.table.rows:
@@ -623,7 +624,7 @@ class _Parser:
             base_year=self.cycle.base,
             target_year=self.cycle.target,
             cycle_evidence=self.cycle.evidence,
-            soc_system=layout.soc_system_for(self.cycle.base),
+            soc_system=system_for_year(self.cycle.base),
             era=self.era.name,
             occ_type_source=self.era.occ_type_source,
             line_items=types["line_item"],

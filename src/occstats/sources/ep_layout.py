@@ -11,7 +11,7 @@ a new `if base_year == …` in the parser:
 - which sheet publishes the median wage, the self-employed share and the education and training
   categories in each cycle, and under which category system;
 - the markers those sheets use, and the category vocabularies (an unknown category warns);
-- the SOC system each cycle's codes belong to;
+- (the SOC system of each cycle is declared once, for OES and EP, in soc_layout.SYSTEM_BY_YEAR);
 - what Table 1.2's code structure does not say: the BLS-only cross-group summary rows of 2008 and
   2010, combined codes filed under a group their code does not name, and summaries whose detail
   Table 1.2 leaves out.
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from occstats.markers import Status
+from occstats.sources.base import for_year
 
 # The sheet that holds the projections in every cycle (the same name 2008-18 to 2024-34).
 TABLE_SHEET = "Table 1.2"
@@ -351,15 +352,6 @@ VOCABULARIES: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
-# Base year -> classification of the cycle's codes (the National Employment Matrix follows OES).
-SOC_SYSTEM_BY_BASE: tuple[tuple[int, int, str], ...] = (
-    (2008, 2009, "soc-2000"),
-    (2010, 2011, "soc-2000-2010-hybrid"),
-    (2012, 2018, "soc-2010"),
-    (2019, 2020, "soc-2010-2018-hybrid"),
-    (2021, 9999, "soc-2018"),
-)
-
 # Summary rows that group whole major groups, with codes that name no children (so code structure
 # cannot find them): base year -> code -> the major groups they total. Sums checked in validation.
 CROSS_GROUP_SUMMARIES: dict[int, dict[str, tuple[str, ...]]] = {
@@ -422,14 +414,10 @@ def education_source_for(base: int) -> EducationSource:
 
 
 def _ranged(entries: tuple[tuple[int, int, V], ...], base: int, what: str) -> V:
-    for first, last, value in entries:
-        if first <= base <= last:
-            return value
-    raise KeyError(f"no {what} declared for the EP cycle based in {base}")
-
-
-def soc_system_for(base: int) -> str:
-    return _ranged(SOC_SYSTEM_BY_BASE, base, "SOC system")
+    value = for_year(entries, base)
+    if value is None:
+        raise KeyError(f"no {what} declared for the EP cycle based in {base}")
+    return value
 
 
 def percent_decimals_for(base: int) -> int:

@@ -20,6 +20,7 @@ from occstats.excel import LocatedTable, locate_table, open_workbook, sheet_rows
 from occstats.markers import Status
 from occstats.sources import oes_layout as layout
 from occstats.sources.base import ParsedRelease
+from occstats.sources.soc_layout import system_for_year
 
 DATASET = "oes_national"
 
@@ -112,7 +113,7 @@ def parse(path: Path, *, sha256: str, display_name: str, expected_year: int | No
             "ref_year": identity.year,
             "ref_month": identity.month,
             "year_evidence": identity.evidence,
-            "soc_system": layout.soc_system_for(identity.year),
+            "soc_system": system_for_year(identity.year),
             "top_code": None
             if top_code is None
             else {
@@ -198,7 +199,7 @@ class _RowReader:
         skipped: list[str] = []
         unpublished_with_values = 0
         code_re = re.compile(self.era.code_pattern)
-        soc_system = layout.soc_system_for(self.year)
+        soc_system = system_for_year(self.year)
         for offset, row in enumerate(self.table.rows):
             excel_row = self.table.header_row + offset + 2
             code = parse_text(self.table.cell(row, "occ_code"))

@@ -7,7 +7,7 @@ new `if year == …` in the parser:
 - which columns are known but not curated from national files, and which must be present;
 - what each marker means in each kind of column, with the 1997 file's own exceptions;
 - the group labels each era uses, and statistics a release states it does not publish;
-- the SOC system each survey year uses;
+- (the SOC system of each survey year is declared once, for OES and EP, in soc_layout.SYSTEM_BY_YEAR);
 - the top-coding threshold of each year, for releases whose zip carries no field descriptions.
   A threshold written in the release itself (field descriptions, or the notes above the 1997
   header) always wins; `tests/test_oes_layout.py` checks this table against every one found.
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from occstats.markers import Status
+from occstats.sources.base import for_year
 
 # canonical name -> header texts seen across releases (compared after normalize_header)
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -157,26 +158,6 @@ def era_for(year: int) -> Era:
     raise KeyError(f"no OES layout era declared for {year}")
 
 
-# Survey year -> classification its codes belong to. Checked against every release in the
-# mirror: 2004-2008 codes are all SOC 2000; 2010-2011 mix SOC 2000 and 2010 codes with 19 BLS
-# hybrid codes; 2019-2020 mix SOC 2010/2018 with 42 hybrids (see the SOC module's hybrid table).
-SOC_SYSTEM_BY_YEAR: tuple[tuple[int, int, str], ...] = (
-    (1988, 1998, "oes-1990s"),
-    (1999, 2009, "soc-2000"),
-    (2010, 2011, "soc-2000-2010-hybrid"),
-    (2012, 2018, "soc-2010"),
-    (2019, 2020, "soc-2010-2018-hybrid"),
-    (2021, 9999, "soc-2018"),
-)
-
-
-def soc_system_for(year: int) -> str:
-    for first, last, system in SOC_SYSTEM_BY_YEAR:
-        if first <= year <= last:
-            return system
-    raise KeyError(f"no SOC system declared for OES {year}")
-
-
 @dataclass(frozen=True)
 class TopCode:
     """`#` means the figure is beyond these thresholds."""
@@ -224,10 +205,7 @@ TOP_CODES: tuple[tuple[int, int, TopCode], ...] = (
 
 
 def declared_top_code(year: int) -> TopCode | None:
-    for first, last, top in TOP_CODES:
-        if first <= year <= last:
-            return top
-    return None
+    return for_year(TOP_CODES, year)
 
 
 @dataclass(frozen=True)

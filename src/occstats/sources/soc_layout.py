@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from occstats.sources.base import for_year
+
 # Footnote marks BLS put in crosswalk titles ('*', '**' in 2000->2010; ' (#)', ' (##)' in
 # 2010->2018) and in the 2010-2011 OES titles ('*'): they flag splits and merges, not titles.
 TITLE_MARKS = r"\s*(\*{1,3}|\(#{1,2}\))\s*$"
@@ -424,6 +426,28 @@ SYSTEMS: tuple[System, ...] = (
 )
 
 SYSTEM_ORDER: tuple[str, ...] = tuple(s.name for s in SYSTEMS)
+
+# Reference year -> the classification a release's codes belong to: an OES survey year, or an EP
+# cycle's base year (the National Employment Matrix follows OES). Checked against every release
+# and cycle in ../shared: 2004-2008 codes are all SOC 2000; 2010-2011 (and EP 2010-20) mix SOC 2000
+# and 2010 with the hybrid codes above; 2019-2020 (and EP 2019-29, 2020-30) mix SOC 2010/2018.
+SYSTEM_BY_YEAR: tuple[tuple[int, int, str], ...] = (
+    (1988, 1998, "oes-1990s"),
+    (1999, 2009, "soc-2000"),
+    (2010, 2011, "soc-2000-2010-hybrid"),
+    (2012, 2018, "soc-2010"),
+    (2019, 2020, "soc-2010-2018-hybrid"),
+    (2021, 9999, "soc-2018"),
+)
+
+
+def system_for_year(year: int) -> str:
+    system = for_year(SYSTEM_BY_YEAR, year)
+    if system is None:
+        raise KeyError(f"no classification declared for releases of {year}")
+    return system
+
+
 BY_NAME: dict[str, System] = {s.name: s for s in SYSTEMS}
 
 # The BLS crosswalk files: release id -> (from system, to system). Which file is which is read from
