@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from occstats import report
 from occstats.catalog import Release, parse_years
 from occstats.pipeline import Acquired, Job, RunReport
+from occstats.products import names as product_names
 from occstats.settings import Settings
 
 
@@ -96,8 +97,8 @@ def refresh_soc(data_dir: str | None = None, mirror: str | None = None, user_age
     return _refresh("soc", None, _settings(data_dir, mirror, user_agent)).to_dict()
 
 
-# In dependency order: the crosswalks first, so OES and EP codes are checked against them.
-PRODUCT_FLOWS = {"soc": refresh_soc, "oes": refresh_oes, "ep": refresh_ep}
+# In the registry's dependency order: the crosswalks first, so OES and EP codes are checked against them.
+PRODUCT_FLOWS = {name: {"soc": refresh_soc, "oes": refresh_oes, "ep": refresh_ep}[name] for name in product_names()}
 
 
 @flow(name="refresh-all", log_prints=True)

@@ -2,8 +2,10 @@ import datetime as dt
 
 import pytest
 
-from occstats.catalog import OES, parse_years, product
+from occstats.catalog import parse_years
 from occstats.errors import ConfigError
+from occstats.products import product
+from occstats.sources.oes.catalog import CATALOG as OES
 
 
 def test_years_spec():

@@ -18,7 +18,7 @@ from builders import (
 )
 
 from occstats.errors import SourceError
-from occstats.sources import oes
+from occstats.sources.oes import parser as oes
 
 
 def parse(tmp_path, name, data, expected_year=None):

@@ -20,7 +20,7 @@ from conftest import SHARED
 
 from occstats import query, schema
 from occstats.pipeline import Job, State, run_direct
-from occstats.sources import ep
+from occstats.sources.ep import parser as ep
 from occstats.store import Store
 from occstats.validate import validate
 

@@ -20,7 +20,7 @@ from conftest import SHARED
 
 from occstats import query
 from occstats.pipeline import Job, State, run_direct
-from occstats.sources import oes_layout
+from occstats.sources.oes import layout as oes_layout
 from occstats.store import Store
 
 pytestmark = pytest.mark.shared

@@ -14,7 +14,7 @@ from occstats import query
 from occstats.lineage import from_store, lineage, series
 from occstats.pipeline import Job, State, run_direct
 from occstats.settings import Settings
-from occstats.sources import soc_layout
+from occstats.sources.soc import layout as soc_layout
 from occstats.store import Store
 
 pytestmark = pytest.mark.shared

@@ -7,7 +7,7 @@ from builders import workbook_bytes
 
 from occstats.classification import Classification, group_prefix, parent_candidates, set_relationship
 from occstats.errors import SourceError
-from occstats.sources.soc import SocSource, relationship
+from occstats.sources.soc.parser import SocSource, relationship
 
 
 def crosswalk_file(tmp_path, rows, header=("2010 SOC Code", "2010 SOC Title", "2018 SOC Code", "2018 SOC Title")):

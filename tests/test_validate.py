@@ -5,7 +5,7 @@ from builders import OCCUPATIONS, oes_2021_workbook, oes_zip
 
 from occstats import schema
 from occstats.errors import ValidationError
-from occstats.sources import oes
+from occstats.sources.oes import parser as oes
 from occstats.validate import row_count_check, validate
 
 

@@ -1,9 +1,9 @@
-"""Which releases exist and where BLS serves them: data, not code.
+"""The shapes a product's catalog entry takes: which releases exist and where BLS serves them.
 
-Adding a release year needs no edit here: OES candidates run from the first year to the newest
-one whose publication date has passed, and one year beyond is probed in case BLS is early. A
-product whose URL BLS reuses every cycle (Employment Projections) is a single "current" entry; its
-cycle is read from the file itself.
+Each product package declares its own entry (`sources/<product>/catalog.py`) with one of these
+shapes; nothing here names a product. A product whose URL BLS reuses every cycle (Employment
+Projections) is a fixed-files entry whose release is read from the file itself; a yearly product
+(OES) plans its years from its publication calendar.
 """
 
 from __future__ import annotations
@@ -32,78 +32,7 @@ class Release:
 
 
 @dataclass(frozen=True)
-class OesNationalProduct:
-    """OES/OEWS national cross-industry estimates, one zip per survey year."""
-
-    name: str = "oes"
-    first_year: int = 1997
-    # BLS's own paths, newest layout first. `special.requests` is the pre-2020 path still linked
-    # from old pages; the mirror and today's site use `special-requests`.
-    url_patterns: tuple[str, ...] = (
-        "https://www.bls.gov/oes/special-requests/{stem}.zip",
-        "https://www.bls.gov/oes/special.requests/{stem}.zip",
-    )
-    # Zip stems as BLS named them: `oes97nat` … `oes02nat` before the May-reference surveys,
-    # `oesm03nat` onwards.
-    stem_patterns: tuple[tuple[int, int, str], ...] = (
-        (1997, 2002, "oes{yy}nat"),
-        (2003, 9999, "oesm{yy}nat"),
-    )
-    # Reference month: the fourth-quarter surveys up to 2001 are labelled by year only; Nov 2002,
-    # then May from 2003 on.
-    ref_months: tuple[tuple[int, int, int | None], ...] = (
-        (1997, 2001, None),
-        (2002, 2002, 11),
-        (2003, 9999, 5),
-    )
-    # The May estimates appear the following spring (end of March to April).
-    publication_lag_months: int = 11
-
-    def stem(self, year: int) -> str:
-        for first, last, pattern in self.stem_patterns:
-            if first <= year <= last:
-                return pattern.format(yy=f"{year % 100:02d}")
-        raise ConfigError(f"no OES zip name is declared for {year}")
-
-    def ref_month(self, year: int) -> int | None:
-        for first, last, month in self.ref_months:
-            if first <= year <= last:
-                return month
-        return None
-
-    def newest_expected_year(self, today: dt.date) -> int:
-        """The newest survey year whose publication date has passed."""
-        months_since_may = lambda y: (today.year - y) * 12 + today.month - 5  # noqa: E731
-        year = today.year
-        while months_since_may(year) < self.publication_lag_months:
-            year -= 1
-        return year
-
-    def release(self, year: int, *, expected: bool = True) -> Release:
-        stem = self.stem(year)
-        return Release(
-            product=self.name,
-            release_id=str(year),
-            urls=tuple(p.format(stem=stem) for p in self.url_patterns),
-            ref_year=year,
-            ref_month=self.ref_month(year),
-            expected=expected,
-        )
-
-    def releases(self, years: list[int] | None = None, *, today: dt.date | None = None) -> list[Release]:
-        """The releases to refresh: the given years, or every year up to the newest one."""
-        if years:
-            bad = [y for y in years if y < self.first_year]
-            if bad:
-                raise ConfigError(f"OES national estimates start in {self.first_year}; not available: {bad}")
-            return [self.release(y) for y in sorted(set(years))]
-        newest = self.newest_expected_year(today or dt.date.today())
-        planned = [self.release(y) for y in range(self.first_year, newest + 1)]
-        return [*planned, self.release(newest + 1, expected=False)]
-
-
-@dataclass(frozen=True)
-class FixedFilesProduct:
+class FixedFiles:
     """Files BLS serves at fixed URLs and replaces in place (each EP cycle overwrites the last).
 
     The release a fetched file belongs to (an EP cycle) is read from the file, so the catalog
@@ -121,33 +50,6 @@ class FixedFilesProduct:
                 f"`occstats import {self.name} FILE`"
             )
         return [Release(product=self.name, release_id=rid, urls=urls) for rid, urls in self.files]
-
-
-OES = OesNationalProduct()
-
-EP = FixedFilesProduct(
-    name="ep",
-    files=(("current", ("https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx",)),),
-    description="Employment Projections occupation workbook (Table 1.x), current cycle",
-)
-
-SOC = FixedFilesProduct(
-    name="soc",
-    files=(
-        ("2000-to-2010", ("https://www.bls.gov/soc/soc_2000_to_2010_crosswalk.xls",)),
-        ("2010-to-2018", ("https://www.bls.gov/soc/2018/soc_2010_to_2018_crosswalk.xlsx",)),
-    ),
-    description="SOC crosswalks published by BLS",
-)
-
-PRODUCTS = {p.name: p for p in (OES, EP, SOC)}
-
-
-def product(name: str) -> OesNationalProduct | FixedFilesProduct:
-    try:
-        return PRODUCTS[name]
-    except KeyError:
-        raise ConfigError(f"unknown product {name!r}; known: {', '.join(PRODUCTS)}") from None
 
 
 def parse_years(spec: str | None) -> list[int] | None:

@@ -4,7 +4,7 @@ two systems relate, and the chain an occupation follows release by release.
 Every published code of every system is reduced to the set of *reference* codes it covers: the
 detailed codes of SOC 2000, 2010 or 2018 as BLS's crosswalks list them. A plain code covers
 itself, a group code published as a line item covers the detailed codes under it, a hybrid or a
-BLS-combined code covers its declared components (sources/soc_layout.py). Two codes relate
+BLS-combined code covers its declared components (sources/soc/layout.py). Two codes relate
 through the BLS crosswalks between their reference systems, and the relationship is decided on
 those sets in both directions:
 
@@ -20,8 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from occstats.sources import soc_layout as layout
-from occstats.sources.soc import clean_title
+from occstats.sources.soc import layout
+from occstats.sources.soc.parser import clean_title
 
 REFERENCES = ("soc-2000", "soc-2010", "soc-2018")
 

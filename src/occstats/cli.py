@@ -16,10 +16,11 @@ from typing import Any
 
 from occstats import __version__
 from occstats.errors import ConfigError, OccstatsError
+from occstats.products import names as product_names
 from occstats.render import FORMATS, jsonable, render, render_wide
 from occstats.settings import ENV_DATA_DIR, ENV_MIRROR, ENV_USER_AGENT, Settings, apply_prefect_environment
 
-PRODUCTS = ("oes", "ep", "soc")
+PRODUCTS = tuple(product_names())
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -23,12 +23,14 @@ from occstats import schema
 from occstats.classification import Classification, parent_candidates, structural_level
 from occstats.lineage import from_store
 from occstats.ooh import quickfacts
-from occstats.sources import soc_layout as layout
+from occstats.sources.soc import layout
 from occstats.store import Store
 
 log = logging.getLogger("occstats.progress")
 
 LAYOUT_FILE = Path(layout.__file__)
+# the declarations' path in the repository, as cited in the rows derived from them
+LAYOUT_PATH = "src/occstats/" + LAYOUT_FILE.relative_to(LAYOUT_FILE.parents[2]).as_posix()
 DERIVED_CROSSWALKS = (
     ("soc-2000", "soc-2000-2010-hybrid"),
     ("soc-2000-2010-hybrid", "soc-2010"),
@@ -56,7 +58,7 @@ def soc_codes(cls: Classification) -> pa.Table:
                 level = structural_level(code)
             parent = next((p for p in parent_candidates(code) if p in codes), None)
             if (system, code) in declared:
-                source = f"declared in {LAYOUT_FILE.name} ({spec.documented})"
+                source = f"declared in {LAYOUT_PATH} ({spec.documented})"
             elif spec.reference is not None and code in cls.reference.get(spec.reference, set()):
                 files = sorted({f for key, f in cls.crosswalk_files.items() if spec.reference in key})
                 source = "BLS crosswalk " + ", ".join(files)
@@ -84,8 +86,7 @@ def derived_crosswalk(cls: Classification) -> pa.Table | None:
         if not (cls.has_reference(from_system) and cls.has_reference(to_system)):
             continue
         source = (
-            f"derived: {from_system} to {to_system} through the BLS crosswalks and the codes declared "
-            f"in src/occstats/sources/{LAYOUT_FILE.name}"
+            f"derived: {from_system} to {to_system} through the BLS crosswalks and the codes declared in {LAYOUT_PATH}"
         )
         for code in sorted(cls.universe(from_system)):
             for link in cls.links(from_system, code, to_system):
@@ -102,7 +103,7 @@ def derived_crosswalk(cls: Classification) -> pa.Table | None:
                         "mapping_source": source,
                         "mapping_note": note,
                         "source_sha256": sha,
-                        "source_file": f"src/occstats/sources/{LAYOUT_FILE.name}",
+                        "source_file": LAYOUT_PATH,
                     }
                 )
     return schema.to_arrow(records, schema.SOC_CROSSWALK) if records else None

@@ -19,8 +19,8 @@ import pyarrow.compute as pc
 from occstats.classification import Classification, Usage, set_relationship
 from occstats.errors import ConfigError
 from occstats.inventory import year_ranges
-from occstats.sources import soc_layout as layout
-from occstats.sources.soc_layout import CROSSWALKS
+from occstats.sources.soc import layout
+from occstats.sources.soc.layout import CROSSWALKS
 from occstats.store import Store
 
 WAGE_MEASURES = {

@@ -20,7 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from occstats import catalog
+from occstats import products
 from occstats.catalog import Release
 from occstats.classification import Classification, codes_in_system
 from occstats.errors import OccstatsError, ReleaseUnavailable, ValidationError
@@ -30,7 +30,6 @@ from occstats.lineage import from_store as classification_from_store
 from occstats.raw import UNIDENTIFIED, Landing, RawStore
 from occstats.schema import Table
 from occstats.settings import Settings
-from occstats.sources import source
 from occstats.sources.base import ParsedRelease
 from occstats.store import ReleaseState, Store, release_values
 from occstats.validate import validate
@@ -125,7 +124,7 @@ class Job:
     def __init__(self, settings: Settings, product: str) -> None:
         self.settings = settings
         self.product = product
-        self.source = source(product)
+        self.source = products.product(product).source
         self.raw = RawStore(settings.raw_dir)
         self.store = Store(settings.curated_dir)
         self.run_id = uuid.uuid4().hex[:12]
@@ -145,7 +144,7 @@ class Job:
 
     # -- planning ------------------------------------------------------------------------------
     def plan(self, years: list[int] | None = None) -> list[Release]:
-        releases = catalog.product(self.product).releases(years)
+        releases = products.product(self.product).catalog.releases(years)
         self._total = len(releases)
         return releases
 

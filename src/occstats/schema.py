@@ -203,7 +203,7 @@ _FIELDS: list[Column] = [
         "bound_source",
         pa.string(),
         "Where the threshold comes from: the release's own field "
-        "descriptions, or the declared table (src/occstats/sources/oes_layout.py).",
+        "descriptions, or the declared table (src/occstats/sources/oes/layout.py).",
     ),
     # --- employment projections (EP) ----------------------------------------------------------
     Column(
@@ -224,7 +224,8 @@ _FIELDS: list[Column] = [
         "occ_type_source",
         pa.string(),
         "'published' (the workbook's Occupation type column, 2014 on) or 'derived' (2008-2012: a code with "
-        "children in the table, or a BLS cross-group summary declared in sources/ep_layout.py, is a summary).",
+        "children in the table, or a BLS cross-group summary declared in src/occstats/sources/ep/layout.py, "
+        "is a summary).",
         nullable=False,
         values=("published", "derived"),
     ),
@@ -620,7 +621,8 @@ SOC_CODES = Table(
 SOC_CROSSWALK = Table(
     name="soc_crosswalk",
     description="From (system, code) to (system, code): the BLS SOC crosswalks and, where BLS published "
-    "none (the transition hybrids), mappings declared in src/occstats/sources/soc_hybrids.py.",
+    "none (the transition hybrids), mappings derived from the hybrid codes declared in "
+    "src/occstats/sources/soc/layout.py.",
     columns=_cols(
         "from_system",
         "from_code",

@@ -7,10 +7,10 @@ new `if year == …` in the parser:
 - which columns are known but not curated from national files, and which must be present;
 - what each marker means in each kind of column, with the 1997 file's own exceptions;
 - the group labels each era uses, and statistics a release states it does not publish;
-- (the SOC system of each survey year is declared once, for OES and EP, in soc_layout.SYSTEM_BY_YEAR);
+- (the SOC system of each survey year is declared once, for OES and EP, in sources/soc/layout.py (SYSTEM_BY_YEAR));
 - the top-coding threshold of each year, for releases whose zip carries no field descriptions.
   A threshold written in the release itself (field descriptions, or the notes above the 1997
-  header) always wins; `tests/test_oes_layout.py` checks this table against every one found.
+  header) always wins; `tests/test_real_oes.py` checks this table against every one found.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from occstats.markers import Status
-from occstats.sources.base import for_year
+from occstats.sources.base import by_year
 
 # canonical name -> header texts seen across releases (compared after normalize_header)
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -122,7 +122,7 @@ class Era:
 
     name: str
     first_year: int
-    last_year: int
+    last_year: int | None
     code_pattern: str
     group_levels: dict[str, str] = field(default_factory=lambda: dict(GROUP_LEVELS))
     unpublished: frozenset[tuple[str, str]] = frozenset()  # (basis, statistic) the release omits
@@ -147,14 +147,14 @@ ERAS: tuple[Era, ...] = (
         employment_markers={**EMPLOYMENT_MARKERS, "#": Status.NOT_AVAILABLE},
         employment_rse_markers={**EMPLOYMENT_RSE_MARKERS, "#": Status.NOT_AVAILABLE},
     ),
-    Era(name="soc", first_year=1999, last_year=9999, code_pattern=r"^\d{2}-\d{4}$"),
+    Era(name="soc", first_year=1999, last_year=None, code_pattern=r"^\d{2}-\d{4}$"),
 )
 
 
 def era_for(year: int) -> Era:
-    for era in ERAS:
-        if era.first_year <= year <= era.last_year:
-            return era
+    era = by_year(tuple((e.first_year, e.last_year, e) for e in ERAS), year)
+    if era is not None:
+        return era
     raise KeyError(f"no OES layout era declared for {year}")
 
 
@@ -176,7 +176,7 @@ class TopCode:
 # greater than"), 2022-2025 ($115), and the 1997 notes ($60). Years without a field-descriptions
 # file are inferred from their neighbours and from the largest figure each publishes: May 2011
 # publishes $89.73/hour (so its threshold is not $80) and May 2016 $99.71 (so not $90).
-TOP_CODES: tuple[tuple[int, int, TopCode], ...] = (
+TOP_CODES: tuple[tuple[int, int | None, TopCode], ...] = (
     (1997, 1997, TopCode(Decimal("60.00"), Decimal("124820"), ">", "declared: May 1997 release notes")),
     (2004, 2007, TopCode(Decimal("70.00"), Decimal("145600"), ">", "declared: May 2004-2007 field descriptions")),
     (2008, 2010, TopCode(Decimal("80.00"), Decimal("166400"), ">", "declared: May 2008/2010 field descriptions")),
@@ -205,7 +205,7 @@ TOP_CODES: tuple[tuple[int, int, TopCode], ...] = (
 
 
 def declared_top_code(year: int) -> TopCode | None:
-    return for_year(TOP_CODES, year)
+    return by_year(TOP_CODES, year)
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ class KnownDefect:
     """A published cell that cannot be right, withheld (status `rejected`) instead of curated.
 
     Matched on the exact text published, so a corrected copy of the file is curated normally and
-    a stale entry is caught by tests/test_oes_layout.py.
+    a stale entry is caught by tests/test_real_oes.py.
     """
 
     year: int

@@ -12,15 +12,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from occstats import catalog, schema
+from occstats import schema
 from occstats.archive import Member, find_member, pick_member, read_members
 from occstats.cells import Cell, CellError, ExcessPrecision, parse_cell, parse_flag, parse_text
 from occstats.errors import SourceError
 from occstats.excel import LocatedTable, locate_table, open_workbook, sheet_rows
 from occstats.markers import Status
-from occstats.sources import oes_layout as layout
 from occstats.sources.base import ParsedRelease
-from occstats.sources.soc_layout import system_for_year
+from occstats.sources.oes import layout
+from occstats.sources.oes.catalog import CATALOG
+from occstats.sources.soc.layout import system_for_year
 
 DATASET = "oes_national"
 
@@ -152,20 +153,20 @@ def _identify(notes: str, member_name: str, display_name: str, expected: int | N
     if match := _TITLE.search(notes):
         month = _MONTHS.get((match.group(1) or "").lower())
         year = int(match.group(2))
-        found = Identity(year, month or catalog.OES.ref_month(year), f"title {match.group(0)!r}")
+        found = Identity(year, month or CATALOG.ref_month(year), f"title {match.group(0)!r}")
     elif match := _MEMBER_YEAR.search(Path(member_name).stem):
         year = int(match.group(1))
-        found = Identity(year, catalog.OES.ref_month(year), f"workbook name {Path(member_name).name!r}")
+        found = Identity(year, CATALOG.ref_month(year), f"workbook name {Path(member_name).name!r}")
     elif match := _ZIP_YEAR.search(Path(display_name).name):
         yy = int(match.group(1))
         year = 1900 + yy if yy >= 90 else 2000 + yy
-        found = Identity(year, catalog.OES.ref_month(year), f"zip name {Path(display_name).name!r}")
+        found = Identity(year, CATALOG.ref_month(year), f"zip name {Path(display_name).name!r}")
     if found and expected and found.year != expected:
         raise SourceError(label, f"is the {found.year} release ({found.evidence}), not {expected} as expected")
     if found:
         return found
     if expected:
-        return Identity(expected, catalog.OES.ref_month(expected), "given by the catalog or --year")
+        return Identity(expected, CATALOG.ref_month(expected), "given by the catalog or --year")
     raise SourceError(label, "does not say which survey year it holds; give it with --year")
 
 

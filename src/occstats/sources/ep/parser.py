@@ -31,9 +31,9 @@ from occstats.cells import Cell, CellError, ExcessPrecision, parse_cell, parse_t
 from occstats.errors import SourceError
 from occstats.excel import open_workbook
 from occstats.markers import Status
-from occstats.sources import ep_layout as layout
 from occstats.sources.base import ParsedRelease
-from occstats.sources.soc_layout import system_for_year
+from occstats.sources.ep import layout
+from occstats.sources.soc.layout import system_for_year
 
 PRODUCT = "ep"
 WORKBOOK_MEMBER = r"^occupation.*\.xlsx?$"  # when the workbook arrives inside a zip

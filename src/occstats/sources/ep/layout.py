@@ -11,7 +11,7 @@ a new `if base_year == …` in the parser:
 - which sheet publishes the median wage, the self-employed share and the education and training
   categories in each cycle, and under which category system;
 - the markers those sheets use, and the category vocabularies (an unknown category warns);
-- (the SOC system of each cycle is declared once, for OES and EP, in soc_layout.SYSTEM_BY_YEAR);
+- (the SOC system of each cycle is declared once, for OES and EP, in sources/soc/layout.py (SYSTEM_BY_YEAR));
 - what Table 1.2's code structure does not say: the BLS-only cross-group summary rows of 2008 and
   2010, combined codes filed under a group their code does not name, and summaries whose detail
   Table 1.2 leaves out.
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from occstats.markers import Status
-from occstats.sources.base import for_year
+from occstats.sources.base import all_by_year, by_year
 
 # The sheet that holds the projections in every cycle (the same name 2008-18 to 2024-34).
 TABLE_SHEET = "Table 1.2"
@@ -67,7 +67,7 @@ PERSONS_COLUMNS: tuple[str, ...] = (
 PERCENT_COLUMNS: tuple[str, ...] = ("employment_base_dist_pct", "employment_target_dist_pct", "change_pct")
 
 # Decimals BLS publishes percents with: two in the 2008-18 cycle, one from 2010-20 on.
-PERCENT_DECIMALS: tuple[tuple[int, int, int], ...] = ((2008, 2008, 2), (2010, 9999, 1))
+PERCENT_DECIMALS: tuple[tuple[int, int | None, int], ...] = ((2008, 2008, 2), (2010, None, 1))
 SELF_EMPLOYED_DECIMALS = 2  # published with one decimal; the column holds two
 WAGE_DECIMALS = 0  # annual wages, whole dollars
 
@@ -117,7 +117,7 @@ class Era:
 
     name: str
     first_base: int
-    last_base: int
+    last_base: int | None
     description: str
     table: SheetLayout
     # Headers stating the employment years: the years found must be exactly {base, target}.
@@ -133,7 +133,7 @@ class WageSource:
     """Where a cycle publishes the median annual wage (and the self-employed share)."""
 
     first_base: int
-    last_base: int
+    last_base: int | None
     layout: SheetLayout
 
 
@@ -142,7 +142,7 @@ class EducationSource:
     """Where a cycle publishes education and training categories, and under which system."""
 
     first_base: int
-    last_base: int
+    last_base: int | None
     system: str  # 'bls-11-category' or 'bls-3-part'
     layout: SheetLayout
 
@@ -234,7 +234,7 @@ ERAS: tuple[Era, ...] = (
     Era(
         name="worker-characteristics",
         first_base=2023,
-        last_base=9999,
+        last_base=None,
         description="the named header plus the former Table 1.7 columns: percent self-employed, "
         "median annual wage ('[1]' footnote mark), the three education and training categories "
         "('—' on summary rows) and a link to the Occupational Outlook Handbook; en dashes in ranges.",
@@ -260,7 +260,7 @@ WAGE_SOURCES: tuple[WageSource, ...] = (
     WageSource(2008, 2009, SheetLayout("Table 1.6", (_GROUPED_CODE, _MEDIAN_WAGE, _SELF_EMPLOYED))),
     WageSource(2010, 2019, SheetLayout("Table 1.7", (_GROUPED_CODE, _MEDIAN_WAGE, _SELF_EMPLOYED))),
     WageSource(2020, 2022, SheetLayout("Table 1.7", (_NAMED_CODE, _MEDIAN_WAGE, _SELF_EMPLOYED))),
-    WageSource(2023, 9999, SheetLayout(TABLE_SHEET, (_NAMED_CODE, _MEDIAN_WAGE, _SELF_EMPLOYED))),
+    WageSource(2023, None, SheetLayout(TABLE_SHEET, (_NAMED_CODE, _MEDIAN_WAGE, _SELF_EMPLOYED))),
 )
 
 # --- education and training sources ----------------------------------------------------------------
@@ -292,7 +292,7 @@ EDUCATION_SOURCES: tuple[EducationSource, ...] = (
         2016, 2019, "bls-3-part", SheetLayout("Table 5.4", (_GROUPED_CODE, _ENTRY, _EXPERIENCE, _TRAINING))
     ),
     EducationSource(2020, 2022, "bls-3-part", SheetLayout("Table 5.4", (_NAMED_CODE, _ENTRY, _EXPERIENCE, _TRAINING))),
-    EducationSource(2023, 9999, "bls-3-part", SheetLayout(TABLE_SHEET, (_NAMED_CODE, _ENTRY, _EXPERIENCE, _TRAINING))),
+    EducationSource(2023, None, "bls-3-part", SheetLayout(TABLE_SHEET, (_NAMED_CODE, _ENTRY, _EXPERIENCE, _TRAINING))),
 )
 
 # The categories each system uses, as published (stripped). A value outside these warns.
@@ -372,7 +372,7 @@ CROSS_GROUP_SUMMARIES: dict[int, dict[str, tuple[str, ...]]] = {
 # 2010's hybrid BLS codes ('…-x799' "all other" residuals, 25-2041) sit in Table 1.2 under the
 # group listed here, and only so do the group's line items add up. SOC 2018's broad group 29-1210
 # Physicians runs on into 29-1221…29-1229.
-DECLARED_PARENTS: tuple[tuple[int, int, dict[str, str]], ...] = (
+DECLARED_PARENTS: tuple[tuple[int, int | None, dict[str, str]], ...] = (
     (
         2010,
         2011,
@@ -384,7 +384,7 @@ DECLARED_PARENTS: tuple[tuple[int, int, dict[str, str]], ...] = (
             "31-9799": "31-9090",
         },
     ),
-    (2021, 9999, {c: "29-1210" for c in ("29-1221", "29-1222", "29-1223", "29-1224", "29-1229")}),
+    (2021, None, {c: "29-1210" for c in ("29-1221", "29-1222", "29-1223", "29-1224", "29-1229")}),
 )
 
 # Summaries Table 1.2 does not break down completely: validation sums them as line items.
@@ -395,9 +395,9 @@ INCOMPLETE_SUMMARIES: dict[int, dict[str, str]] = {
 
 
 def _by_base(entries: tuple[T, ...], base: int, what: str) -> T:
-    for entry in entries:
-        if entry.first_base <= base <= entry.last_base:
-            return entry
+    found = by_year(tuple((e.first_base, e.last_base, e) for e in entries), base)
+    if found is not None:
+        return found
     raise KeyError(f"no {what} declared for the EP cycle based in {base}")
 
 
@@ -413,8 +413,8 @@ def education_source_for(base: int) -> EducationSource:
     return _by_base(EDUCATION_SOURCES, base, "education source")
 
 
-def _ranged(entries: tuple[tuple[int, int, V], ...], base: int, what: str) -> V:
-    value = for_year(entries, base)
+def _ranged(entries: tuple[tuple[int, int | None, V], ...], base: int, what: str) -> V:
+    value = by_year(entries, base)
     if value is None:
         raise KeyError(f"no {what} declared for the EP cycle based in {base}")
     return value
@@ -426,7 +426,6 @@ def percent_decimals_for(base: int) -> int:
 
 def declared_parents_for(base: int) -> dict[str, str]:
     found: dict[str, str] = {}
-    for first, last, parents in DECLARED_PARENTS:
-        if first <= base <= last:
-            found.update(parents)
+    for parents in all_by_year(DECLARED_PARENTS, base):
+        found.update(parents)
     return found

@@ -5,14 +5,14 @@ used in transition releases (the SOC 2000/2010 hybrid of May 2010-2011, the SOC 
 of May 2019-2020) or for the codes they combined in otherwise standard years. Those are declared
 here, each with the reference codes it covers and a note of how it is known. Everything else in
 `occstats.classification` (derived crosswalks, lineage, series) is computed from these and the
-two BLS files. `tests/test_soc_layout.py` checks every declaration against the real files.
+two BLS files. `tests/test_real_soc.py` checks every declaration against the real files.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from occstats.sources.base import for_year
+from occstats.sources.base import by_year
 
 # Footnote marks BLS put in crosswalk titles ('*', '**' in 2000->2010; ' (#)', ' (##)' in
 # 2010->2018) and in the 2010-2011 OES titles ('*'): they flag splits and merges, not titles.
@@ -431,18 +431,18 @@ SYSTEM_ORDER: tuple[str, ...] = tuple(s.name for s in SYSTEMS)
 # cycle's base year (the National Employment Matrix follows OES). Checked against every release
 # and cycle in ../shared: 2004-2008 codes are all SOC 2000; 2010-2011 (and EP 2010-20) mix SOC 2000
 # and 2010 with the hybrid codes above; 2019-2020 (and EP 2019-29, 2020-30) mix SOC 2010/2018.
-SYSTEM_BY_YEAR: tuple[tuple[int, int, str], ...] = (
+SYSTEM_BY_YEAR: tuple[tuple[int, int | None, str], ...] = (
     (1988, 1998, "oes-1990s"),
     (1999, 2009, "soc-2000"),
     (2010, 2011, "soc-2000-2010-hybrid"),
     (2012, 2018, "soc-2010"),
     (2019, 2020, "soc-2010-2018-hybrid"),
-    (2021, 9999, "soc-2018"),
+    (2021, None, "soc-2018"),
 )
 
 
 def system_for_year(year: int) -> str:
-    system = for_year(SYSTEM_BY_YEAR, year)
+    system = by_year(SYSTEM_BY_YEAR, year)
     if system is None:
         raise KeyError(f"no classification declared for releases of {year}")
     return system

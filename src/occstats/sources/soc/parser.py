@@ -17,8 +17,8 @@ from occstats.archive import read_members
 from occstats.cells import parse_text
 from occstats.errors import SourceError
 from occstats.excel import open_workbook, sheet_rows
-from occstats.sources import soc_layout as layout
 from occstats.sources.base import ParsedRelease
+from occstats.sources.soc import layout
 
 _HEADER = re.compile(layout.CROSSWALK_HEADER, re.IGNORECASE)
 _MARKS = re.compile(layout.TITLE_MARKS)
