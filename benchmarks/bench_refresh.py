@@ -32,7 +32,9 @@ OES_DIR = Path("www.bls.gov/oes/special-requests")
 
 
 def mirror_years(mirror: Path) -> list[int]:
-    return sorted(2000 + int(re.search(r"oesm(\d\d)nat", p.name).group(1)) for p in (mirror / OES_DIR).glob("*.zip"))
+    return sorted(
+        2000 + int(re.search(r"oesm(\d\d)nat", p.name).group(1)) for p in (mirror / OES_DIR).glob("oesm*nat.zip")
+    )
 
 
 # -- scenarios (each runs in its own process) ----------------------------------------------------
@@ -41,7 +43,7 @@ def scenario_bare_read(mirror: Path, data_dir: Path) -> dict:
     import python_calamine
 
     rows = 0
-    for path in sorted((mirror / OES_DIR).glob("*.zip")):
+    for path in sorted((mirror / OES_DIR).glob("oesm*nat.zip")):
         with zipfile.ZipFile(path) as zf:
             name = next(n for n in zf.namelist() if re.search(r"national[^/]*\.xlsx?$", n, re.I))
             book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(zf.read(name)))
@@ -51,12 +53,11 @@ def scenario_bare_read(mirror: Path, data_dir: Path) -> dict:
 
 
 def _direct_refresh(mirror: Path, data_dir: Path) -> dict:
-    from occstats.pipeline import Job, run_direct
+    from occstats.pipeline import refresh
     from occstats.settings import Settings
 
     settings = Settings(data_dir=data_dir, mirror=str(mirror), http_retries=0)
-    job = Job(settings, "oes")
-    report = run_direct(job, [job.acquire(r) for r in job.plan(mirror_years(mirror))])
+    report = refresh(settings, "oes", mirror_years(mirror))
     return {"outcomes": report.counts(), "versions": report.versions}
 
 

@@ -1,107 +1,81 @@
-"""Refresh flows: one per product, and one that runs them all.
+"""Refresh flows, generated from the product registry: wiring only.
 
-Each is wiring only: plan the releases, fetch each as a task with retries (the only steps that
-touch the network), parse and validate each as a task, publish once, and leave a markdown artifact
-saying what happened to every release. Run locally they need no configuration: Prefect starts
-its embedded server (settings from occstats.settings.prefect_environment).
+Each flow runs `occstats.pipeline.refresh` with a runner that calls every step as a Prefect task:
+the network step (acquire) with retries, the others once. The loop over releases, the outcomes and
+the publish-once rule all live in the pipeline, so a flow run takes exactly the path the tests and
+`occstats import` take. Each run leaves a markdown artifact saying what happened to every release.
+Run locally they need no configuration: Prefect starts its embedded server (settings from
+occstats.settings.prefect_environment).
 """
 
 from __future__ import annotations
 
-from prefect import flow, task
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from prefect import Flow, Task, flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from occstats import report
-from occstats.catalog import Release, parse_years
-from occstats.pipeline import Acquired, Job, RunReport
-from occstats.products import names as product_names
+from occstats import pipeline, report
+from occstats.catalog import parse_years
+from occstats.products import REGISTRY
 from occstats.settings import Settings
+from occstats.sources.base import Product
 
+T = TypeVar("T")
 
-@task(name="fetch-and-land", cache_policy=NO_CACHE, task_run_name="fetch {release.product} {release.release_id}")
-def fetch_release(job: Job, release: Release) -> Acquired | None:
-    return job.acquire(release)
-
-
-@task(name="parse-and-validate", cache_policy=NO_CACHE, task_run_name="curate {acquired.release}")
-def prepare_release(job: Job, acquired: Acquired) -> None:
-    job.prepare(acquired)
-
-
-@task(name="publish", cache_policy=NO_CACHE)
-def publish(job: Job) -> dict[str, int]:
-    return job.publish()
-
-
-@task(name="derive", cache_policy=NO_CACHE)
-def derive(job: Job) -> dict[str, int]:
-    return job.derive()
-
-
-def _refresh(product: str, years: str | None, settings: Settings) -> RunReport:
-    job = Job(settings, product)
-    fetch = fetch_release.with_options(retries=settings.task_retries, retry_delay_seconds=settings.task_retry_delay)
-    for release in job.plan(parse_years(years)):
-        state = fetch(job, release, return_state=True)
-        if state.is_failed():
-            job.fail(release.release_id, _exception(state))
-            continue
-        acquired = state.result()
-        if acquired is None:
-            continue
-        state = prepare_release(job, acquired, return_state=True)
-        if state.is_failed():
-            job.fail(acquired.release, _exception(state))
-    state = publish(job, return_state=True)
-    if state.is_failed():
-        for prepared in job.prepared:
-            job.fail(prepared.acquired.release, _exception(state))
-    derive(job)
-    result = job.report()
-    create_markdown_artifact(
-        key=f"{product}-refresh", markdown=report.markdown([result]), description=f"occstats {product} refresh"
+STEPS: dict[Callable[..., Any], Task] = {
+    step: task(step, name=name, cache_policy=NO_CACHE)
+    for step, name in (
+        (pipeline.acquire, "fetch-and-land"),
+        (pipeline.prepare, "parse-and-validate"),
+        (pipeline.publish, "publish"),
+        (pipeline.derive, "derive"),
     )
-    return result
+}
 
 
-def _exception(state) -> BaseException:
-    try:
-        state.result()
-    except BaseException as exc:  # noqa: BLE001 - the task's own exception, re-raised by result()
-        return exc
-    return RuntimeError(f"task ended in state {state.type}")
+class TaskRunner:
+    """Calls a pipeline step as its Prefect task; only the network step is retried."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __call__(self, step: Callable[..., T], *args: Any, label: str) -> T:
+        retries = self.settings.task_retries if step is pipeline.acquire else 0
+        options = {"task_run_name": label, "retries": retries, "retry_delay_seconds": self.settings.task_retry_delay}
+        return STEPS[step].with_options(**options)(*args)
 
 
 def _settings(data_dir: str | None, mirror: str | None, user_agent: str | None) -> Settings:
     return Settings.resolve(data_dir=data_dir, mirror=mirror, user_agent=user_agent)
 
 
-@flow(name="refresh-oes", log_prints=True)
-def refresh_oes(
-    years: str | None = None, data_dir: str | None = None, mirror: str | None = None, user_agent: str | None = None
-) -> dict:
-    """OES/OEWS national releases: every year in the catalog, or `years` ("2008,2010-2025")."""
-    return _refresh("oes", years, _settings(data_dir, mirror, user_agent)).to_dict()
+def _product_flow(product: Product) -> Flow:
+    def refresh(
+        years: str | None = None, data_dir: str | None = None, mirror: str | None = None, user_agent: str | None = None
+    ) -> dict:
+        settings = _settings(data_dir, mirror, user_agent)
+        result = pipeline.refresh(settings, product.name, parse_years(years), runner=TaskRunner(settings))
+        create_markdown_artifact(
+            key=f"{product.name}-refresh",
+            markdown=report.markdown([result]),
+            description=f"occstats {product.name} refresh",
+        )
+        return result.to_dict()
+
+    refresh.__doc__ = f"{product.description} (`years`, e.g. '2008,2010-2025', where the catalog plans years)."
+    return flow(refresh, name=f"refresh-{product.name}", log_prints=True)
 
 
-@flow(name="refresh-ep", log_prints=True)
-def refresh_ep(data_dir: str | None = None, mirror: str | None = None, user_agent: str | None = None) -> dict:
-    """The current Employment Projections cycle (BLS replaces it every September)."""
-    return _refresh("ep", None, _settings(data_dir, mirror, user_agent)).to_dict()
-
-
-@flow(name="refresh-soc", log_prints=True)
-def refresh_soc(data_dir: str | None = None, mirror: str | None = None, user_agent: str | None = None) -> dict:
-    """The BLS SOC crosswalks (2000 -> 2010, 2010 -> 2018), then the classification tables."""
-    return _refresh("soc", None, _settings(data_dir, mirror, user_agent)).to_dict()
-
-
-# In the registry's dependency order: the crosswalks first, so OES and EP codes are checked against them.
-PRODUCT_FLOWS = {name: {"soc": refresh_soc, "oes": refresh_oes, "ep": refresh_ep}[name] for name in product_names()}
+# One flow per product, in the registry's dependency order (the crosswalks first, so OES and EP
+# codes are checked against them); importable as flows.refresh.refresh_<name> for deployments.
+PRODUCT_FLOWS: dict[str, Flow] = {name: _product_flow(p) for name, p in REGISTRY.items()}
+globals().update({f"refresh_{name.replace('-', '_')}": f for name, f in PRODUCT_FLOWS.items()})
 
 
 @flow(name="refresh-all", log_prints=True)
 def refresh_all(data_dir: str | None = None, mirror: str | None = None, user_agent: str | None = None) -> dict:
-    """Every product, in dependency order."""
+    """Every product, in dependency order, each as a subflow."""
     return {name: run(data_dir=data_dir, mirror=mirror, user_agent=user_agent) for name, run in PRODUCT_FLOWS.items()}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from ep_builders import CHANGE, TARGET, WAGE, Sheet, edited, named_rows, named_workbook, workbook_bytes
 
-from occstats.pipeline import Job, State, run_direct
+from occstats.pipeline import State, refresh
+from occstats.pipeline import import_files as import_product
 from occstats.store import Store
 
 
@@ -17,9 +18,7 @@ def write(tmp_path, folder, data, name="occupation.xlsx"):
 
 
 def import_files(settings, *paths):
-    job = Job(settings, "ep")
-    job.expect(len(paths))
-    return run_direct(job, [job.acquire_file(p) for p in paths])
+    return import_product(settings, "ep", paths)
 
 
 def test_a_revised_file_for_a_cycle_already_held_lands_beside_it_and_writes_a_version(settings, tmp_path):
@@ -92,8 +91,7 @@ def test_current_cycle_already_imported_is_downloaded_once_then_not_again(settin
     settings = dataclasses.replace(settings, mirror=str(mirror))
     details = []
     for _ in range(2):
-        job = Job(settings, "ep")
-        report = run_direct(job, [job.acquire(r) for r in job.plan()])
+        report = refresh(settings, "ep")
         assert [(o.release, o.state) for o in report.outcomes] == [("2024-2034", State.UNCHANGED)]
         details.append(report.outcomes[0].detail)
     assert details[0].startswith("downloaded") and details[1].startswith("not modified (304)")

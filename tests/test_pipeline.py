@@ -7,13 +7,14 @@ import dataclasses
 import pytest
 from builders import OCCUPATIONS, oes_2021_rows, oes_2021_workbook, oes_zip, put_release, workbook_bytes, zip_bytes
 
-from occstats.pipeline import Job, State, run_direct
+from occstats.pipeline import State, import_files
+from occstats.pipeline import refresh as refresh_product
+from occstats.raw import RawStore
 from occstats.store import Store
 
 
 def refresh(settings, years):
-    job = Job(settings, "oes")
-    return run_direct(job, [job.acquire(r) for r in job.plan(years)])
+    return refresh_product(settings, "oes", years)
 
 
 @pytest.fixture
@@ -130,14 +131,12 @@ def test_a_release_with_an_unexpected_year_fails_with_both_years_named(mirrored)
 def test_import_lands_with_provenance_and_twice_changes_nothing(settings, tmp_path):
     source = tmp_path / "national_M2021_dl.xlsx"
     source.write_bytes(oes_2021_workbook(2021))
-    job = Job(settings, "oes")
-    report = run_direct(job, [job.acquire_file(source)])
+    report = import_files(settings, "oes", [source])
     assert states(report) == {"2021": State.CURATED}
-    manifest = job.raw.latest("oes", "2021").manifest
+    manifest = RawStore(settings.raw_dir).latest("oes", "2021").manifest
     assert manifest["origin"] == "import" and manifest["imported_from"] == str(source)
 
-    job = Job(settings, "oes")
-    report = run_direct(job, [job.acquire_file(source)])
+    report = import_files(settings, "oes", [source])
     assert states(report) == {"2021": State.UNCHANGED}
     assert versions(settings) == {"oes_estimates": 0, "oes_wages": 0}
 
@@ -146,8 +145,6 @@ def test_import_of_a_file_that_cannot_say_its_year_asks_for_one(settings, tmp_pa
     source = tmp_path / "wages.zip"
     no_year = workbook_bytes({"data": oes_2021_rows(2021)})  # no title, no field descriptions, no year in names
     source.write_bytes(zip_bytes({"national_dl.xlsx": no_year}))
-    job = Job(settings, "oes")
-    run_direct(job, [job.acquire_file(source)])
-    outcome = job.report().outcomes[0]
+    outcome = import_files(settings, "oes", [source]).outcomes[0]
     assert outcome.state is State.FAILED and "--year" in outcome.detail
     assert "_unidentified" in outcome.raw_path

@@ -19,7 +19,7 @@ import python_calamine
 from conftest import SHARED
 
 from occstats import query, schema
-from occstats.pipeline import Job, State, run_direct
+from occstats.pipeline import State, import_files, refresh
 from occstats.sources.ep import parser as ep
 from occstats.store import Store
 from occstats.validate import validate
@@ -294,8 +294,7 @@ def curated(tmp_path_factory, shared):
     from occstats.settings import Settings
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("real-ep") / "data", http_retries=0)
-    job = Job(settings, "ep")
-    report = run_direct(job, [job.acquire_file(p) for p in FILES])
+    report = import_files(settings, "ep", FILES)
     assert {o.release: o.state for o in report.outcomes} == {
         f"{b}-{t}": State.CURATED for b, (t, *_rest) in CYCLES.items()
     }, [o.detail for o in report.outcomes]
@@ -311,11 +310,7 @@ def test_twelve_cycles_are_queryable(curated):
 def test_current_release_from_the_mirror_is_the_cycle_already_held(curated, mirror):
     store, settings = curated
     version = store.version("ep_projections")
-    job = Job(dataclasses.replace(settings, mirror=str(mirror)), "ep")
-    (current,) = job.plan()
-    acquired = job.acquire(current)
-    assert acquired is not None and acquired.release == "2024-2034"
-    report = run_direct(job, [acquired])
+    report = refresh(dataclasses.replace(settings, mirror=str(mirror)), "ep")
     assert [(o.release, o.state) for o in report.outcomes] == [("2024-2034", State.UNCHANGED)]
     assert store.version("ep_projections") == version
     assert (mirror / MIRRORED).read_bytes() == (SHARED / "bls/ep/occupation_2024.xlsx").read_bytes()
@@ -324,8 +319,7 @@ def test_current_release_from_the_mirror_is_the_cycle_already_held(curated, mirr
 def test_importing_the_same_file_twice_changes_nothing(curated):
     store, settings = curated
     version = store.version("ep_projections")
-    job = Job(settings, "ep")
-    report = run_direct(job, [job.acquire_file(SHARED / "bls/ep/occupation_2010.xlsx")])
+    report = import_files(settings, "ep", [SHARED / "bls/ep/occupation_2010.xlsx"])
     assert [(o.release, o.state) for o in report.outcomes] == [("2010-2020", State.UNCHANGED)]
     assert store.version("ep_projections") == version
     assert len(list((settings.raw_dir / "ep" / "2010-2020").iterdir())) == 1, "nothing new landed"

@@ -19,7 +19,7 @@ import python_calamine
 from conftest import SHARED
 
 from occstats import query
-from occstats.pipeline import Job, State, run_direct
+from occstats.pipeline import State, import_files, refresh
 from occstats.sources.oes import layout as oes_layout
 from occstats.store import Store
 
@@ -40,11 +40,9 @@ def curated(tmp_path_factory, shared):
 
     data = tmp_path_factory.mktemp("real") / "data"
     settings = Settings(data_dir=data, mirror=str(shared / "bls-mirror"), http_retries=0)
-    job = Job(settings, "oes")
-    report = run_direct(job, [job.acquire(r) for r in job.plan(YEARS)])
+    report = refresh(settings, "oes", YEARS)
     assert {o.release for o in report.outcomes if o.state is State.CURATED} == {str(y) for y in YEARS}
-    job = Job(settings, "oes")
-    imported = run_direct(job, [job.acquire_file(shared / "bls/oes/1997/national_1997_dl.xls")])
+    imported = import_files(settings, "oes", [shared / "bls/oes/1997/national_1997_dl.xls"])
     assert imported.outcomes[0].state is State.CURATED, imported.outcomes[0].detail
     return Store(settings.curated_dir), settings
 
@@ -181,8 +179,7 @@ def test_known_defects_are_still_in_the_file(shared):
 def test_rerun_is_a_no_op_and_history_records_provenance(curated):
     store, settings = curated
     versions = {t: store.version(t) for t in ("oes_estimates", "oes_wages")}
-    job = Job(dataclasses.replace(settings), "oes")
-    report = run_direct(job, [job.acquire(r) for r in job.plan(YEARS)])
+    report = refresh(dataclasses.replace(settings), "oes", YEARS)
     assert {o.state for o in report.outcomes} == {State.UNCHANGED}
     assert {t: store.version(t) for t in versions} == versions
     last = store.history("oes_wages")[-1]

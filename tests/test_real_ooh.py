@@ -10,7 +10,7 @@ import pytest
 import python_calamine
 
 from occstats import query
-from occstats.pipeline import Job, run_direct
+from occstats.pipeline import import_files, refresh
 from occstats.settings import Settings
 from occstats.store import Store
 
@@ -22,10 +22,8 @@ def store(tmp_path_factory, shared):
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("ooh") / "data", mirror=str(shared / "bls-mirror"), http_retries=0
     )
-    oes = Job(settings, "oes")
-    run_direct(oes, [oes.acquire(r) for r in oes.plan([2010, 2024])])
-    ep = Job(settings, "ep")
-    run_direct(ep, [ep.acquire_file(shared / f"bls/ep/occupation_{y}.xlsx") for y in (2010, 2024)])
+    refresh(settings, "oes", [2010, 2024])
+    import_files(settings, "ep", [shared / f"bls/ep/occupation_{y}.xlsx" for y in (2010, 2024)])
     return Store(settings.curated_dir)
 
 

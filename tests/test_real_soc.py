@@ -12,7 +12,7 @@ from conftest import SHARED
 
 from occstats import query
 from occstats.lineage import from_store, lineage, series
-from occstats.pipeline import Job, State, run_direct
+from occstats.pipeline import State, import_files, refresh
 from occstats.settings import Settings
 from occstats.sources.soc import layout as soc_layout
 from occstats.store import Store
@@ -26,19 +26,15 @@ def curated(tmp_path_factory, shared):
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("soc") / "data", mirror=str(shared / "bls-mirror"), http_retries=0
     )
-    soc = Job(settings, "soc")
-    report = run_direct(soc, [soc.acquire(r) for r in soc.plan()])
+    report = refresh(settings, "soc")
     assert {o.state for o in report.outcomes} == {State.CURATED}, report.outcomes
-    oes = Job(settings, "oes")
     years = [
         2000 + int(re.search(r"oesm(\d\d)", p).group(1))
-        for p in glob.glob(str(shared / "bls-mirror/www.bls.gov/oes/special-requests/*.zip"))
+        for p in glob.glob(str(shared / "bls-mirror/www.bls.gov/oes/special-requests/oesm*nat.zip"))
     ]
-    oes_report = run_direct(oes, [oes.acquire(r) for r in oes.plan(years)])
-    old = Job(settings, "oes")
-    run_direct(old, [old.acquire_file(shared / "bls/oes/1997/national_1997_dl.xls")])
-    ep = Job(settings, "ep")
-    ep_report = run_direct(ep, [ep.acquire_file(p) for p in sorted((shared / "bls/ep").glob("occupation_*.xlsx"))])
+    oes_report = refresh(settings, "oes", years)
+    import_files(settings, "oes", [shared / "bls/oes/1997/national_1997_dl.xls"])
+    ep_report = import_files(settings, "ep", sorted((shared / "bls/ep").glob("occupation_*.xlsx")))
     store = Store(settings.curated_dir)
     return store, from_store(store), [*oes_report.outcomes, *ep_report.outcomes]
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from occstats import __version__
 from occstats.errors import ConfigError, OccstatsError
-from occstats.products import names as product_names
+from occstats.products import REGISTRY
 from occstats.render import FORMATS, jsonable, render, render_wide
 from occstats.settings import ENV_DATA_DIR, ENV_MIRROR, ENV_USER_AGENT, Settings, apply_prefect_environment
 
-PRODUCTS = tuple(product_names())
+PRODUCTS = tuple(REGISTRY)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -37,8 +37,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from occstats.pipeline import RunReport
     from occstats.report import text_summary
 
-    if args.years and args.product != "oes":
-        raise ConfigError("--years applies to `refresh oes` only")
+    if args.years and not (args.product in REGISTRY and REGISTRY[args.product].takes_years):
+        takes = ", ".join(f"`refresh {n}`" for n, p in REGISTRY.items() if p.takes_years)
+        raise ConfigError(f"--years applies to {takes} only")
     common: dict[str, Any] = {
         "data_dir": str(settings.data_dir),
         "mirror": settings.mirror,
@@ -46,10 +47,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     }
     if args.product == "all":
         results = list(refresh_all(**common).values())  # one parent run, a subflow per product
-    elif args.product == "oes":
-        results = [PRODUCT_FLOWS["oes"](years=args.years, **common)]
     else:
-        results = [PRODUCT_FLOWS[args.product](**common)]
+        results = [PRODUCT_FLOWS[args.product](years=args.years, **common)]
     reports = [RunReport.from_dict(r) for r in results]
     for report in reports:
         print(text_summary(report))
@@ -57,16 +56,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from occstats.pipeline import Job, run_direct
+    from occstats.pipeline import import_files
     from occstats.report import text_summary
 
     settings = _settings(args)
     if args.year and len(args.files) > 1:
         raise ConfigError("--year applies to a single file")
-    job = Job(settings, args.product)
-    job.expect(len(args.files))
-    acquired = [job.acquire_file(Path(f), str(args.year) if args.year else None) for f in args.files]
-    report = run_direct(job, acquired)
+    files = [Path(f) for f in args.files]
+    report = import_files(settings, args.product, files, str(args.year) if args.year else None)
     print(text_summary(report))
     return report.exit_code
 

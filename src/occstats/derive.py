@@ -126,6 +126,8 @@ def _quickfacts(store: Store, cls: Classification) -> dict[str, pa.Table]:
 
 
 BUILDERS: list[Builder] = [_classification_tables, _quickfacts]
+# the tables only these builders write: a run rebuilds them when one is missing
+DERIVED = (schema.SOC_CODES, schema.OOH_QUICKFACTS)
 
 
 def rebuild(store: Store, metadata: dict[str, Any]) -> dict[str, int]:

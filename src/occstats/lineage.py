@@ -19,15 +19,12 @@ import pyarrow.compute as pc
 from occstats.classification import Classification, Usage, set_relationship
 from occstats.errors import ConfigError
 from occstats.inventory import year_ranges
+from occstats.schema import WAGE_STATISTICS
 from occstats.sources.soc import layout
 from occstats.sources.soc.layout import CROSSWALKS
 from occstats.store import Store
 
-WAGE_MEASURES = {
-    f"{basis}_{stat}": (basis, stat)
-    for basis in ("annual", "hourly")
-    for stat in ("mean", "median", "p10", "p25", "p75", "p90")
-}
+WAGE_MEASURES = {f"{basis}_{stat}": (basis, stat) for basis in ("annual", "hourly") for stat in WAGE_STATISTICS}
 MEASURES = ("employment", *WAGE_MEASURES)
 
 

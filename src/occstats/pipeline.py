@@ -1,42 +1,47 @@
-"""One refresh or import of one product: acquire -> prepare -> publish, release by release.
+"""One run over one product: a straight line of small steps, and the one function that runs them.
 
-The Prefect flows in `flows/` call these steps as tasks; the CLI's import and the tests call them
-directly. Every release ends with an Outcome (curated, unchanged, unavailable, failed, …), so one
-bad release never stops the others and the run summary can say exactly what happened to each.
+    acquire(ctx, release | file) -> Acquired      fetch (conditionally) or import, and land untouched
+    prepare(ctx, acquired)       -> Prepared      parse, validate, check codes (or: already curated)
+    publish(ctx, [Prepared])     -> Published     one commit per table that changed; the holdings
+    derive(ctx, wrote)           -> versions      the tables built from the others
+
+A step returns either its product or an Outcome that ends that release (unavailable, unchanged,
+failed). `run()` is the only loop over releases: the CLI's import calls it directly, and the
+Prefect flows call it with a runner that makes each step a task (retries on the network step),
+so the path the tests take is the path a refresh takes. The run report only accumulates outcomes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import os
 import traceback
 import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa
 
-from occstats import products
+from occstats import products, schema
 from occstats.catalog import Release
 from occstats.classification import Classification, codes_in_system
 from occstats.errors import OccstatsError, ReleaseUnavailable, ValidationError
 from occstats.fetch import Validators, fetch, sha256_file
 from occstats.fingerprint import code_version
+from occstats.holdings import Curated, Holdings, now
 from occstats.lineage import from_store as classification_from_store
 from occstats.raw import UNIDENTIFIED, Landing, RawStore
-from occstats.schema import Table
 from occstats.settings import Settings
-from occstats.sources.base import ParsedRelease
-from occstats.store import ReleaseState, Store, release_values
-from occstats.validate import validate
+from occstats.sources.base import ParsedRelease, Product
+from occstats.store import ReleaseState, ReleaseValues, Store, release_values
+from occstats.validate import CheckResult, validate
 
 log = logging.getLogger("occstats.progress")
 
-LEDGER = "ledger.json"
+T = TypeVar("T")
 
 
 class State(StrEnum):
@@ -57,12 +62,28 @@ class Outcome:
     sha256: str | None = None
     raw_path: str | None = None
     warnings: list[str] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "state": self.state.value}
 
 
-@dataclass
+@dataclass(frozen=True)
+class FileInput:
+    """A local file to import (an old release BLS no longer serves), with the release if the user gave it."""
+
+    path: Path
+    release_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.release_id or self.path.name
+
+
+Input = Release | FileInput
+
+
+@dataclass(frozen=True)
 class Acquired:
     """A file in the raw store, ready to curate."""
 
@@ -70,12 +91,328 @@ class Acquired:
     landing: Landing
     new_landing: bool
     how: str  # "downloaded", "not modified (304)", "imported", …
+    url: str | None = None  # the catalog URL it answers, remembered once it is curated
+    validators: Validators | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prepared:
     acquired: Acquired
     parsed: ParsedRelease
+    checks: tuple[CheckResult, ...]
+    codes: str | None  # "1401/1401 detailed codes in soc-2018 (100%)"
+
+    def table_releases(self, table: str) -> list[ReleaseValues]:
+        """This release's rows as each table keys them (a product release may feed several table releases)."""
+        tbl = schema.table(table)
+        return release_values(tbl, self.parsed.tables[table])
+
+
+@dataclass(frozen=True)
+class Published:
+    outcomes: list[Outcome]
+    versions: dict[str, int]
+
+
+@dataclass
+class Context:
+    """What every step of one run shares: where data lives, which product, and this run's identity."""
+
+    settings: Settings
+    product: Product
+    raw: RawStore
+    store: Store
+    holdings: Holdings
+    run_id: str
+    started_at: str
+    _summaries: dict[str, dict[ReleaseValues, ReleaseState]] = field(default_factory=dict)
+    _classification: Classification | None = None
+
+    @classmethod
+    def open(cls, settings: Settings, product: str) -> Context:
+        spec = products.product(product)
+        return cls(
+            settings=settings,
+            product=spec,
+            raw=RawStore(settings.raw_dir),
+            store=Store(settings.curated_dir),
+            holdings=Holdings(settings.raw_dir, spec.name),
+            run_id=uuid.uuid4().hex[:12],
+            started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+
+    @property
+    def name(self) -> str:
+        return self.product.name
+
+    def summary(self, table: str) -> dict[ReleaseValues, ReleaseState]:
+        """What a table holds per release, read once per run (the store changes only in publish)."""
+        if table not in self._summaries:
+            self._summaries[table] = self.store.release_summary(schema.table(table))
+        return self._summaries[table]
+
+    def classification(self) -> Classification:
+        if self._classification is None:
+            self._classification = classification_from_store(self.store, with_usage=False)
+        return self._classification
+
+    def outcome(self, release: str, state: State, detail: str = "", **more: Any) -> Outcome:
+        return Outcome(self.name, release, state, detail, **more)
+
+
+def failure(ctx: Context, release: str, exc: BaseException, **more: Any) -> Outcome:
+    """A failed release with a one-line reason (the full traceback only for bugs, at debug level)."""
+    if isinstance(exc, OccstatsError):
+        detail = str(exc)
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+        log.debug("unexpected error in %s %s\n%s", ctx.name, release, traceback.format_exc())
+    return ctx.outcome(release, State.FAILED, detail, **more)
+
+
+# -- acquire ----------------------------------------------------------------------------------------
+def plan(ctx: Context, years: list[int] | None = None) -> list[Release]:
+    return ctx.product.catalog.releases(years)
+
+
+def acquire(ctx: Context, item: Input) -> Acquired | Outcome:
+    """Land one catalog release (fetched) or local file (imported). Network errors propagate for retry."""
+    if isinstance(item, FileInput):
+        return _import_file(ctx, item)
+    return _fetch_release(ctx, item)
+
+
+def _fetch_release(ctx: Context, release: Release) -> Acquired | Outcome:
+    url = release.urls[0]
+    remembered = ctx.holdings.validators(url)
+    held = ctx.raw.with_sha256(ctx.name, remembered.sha256) if remembered and remembered.sha256 else None
+    try:
+        fetched = fetch(release.urls, ctx.raw.staging_dir(), ctx.settings, previous=remembered if held else None)
+    except ReleaseUnavailable as exc:
+        return ctx.outcome(release.release_id, State.UNAVAILABLE if release.expected else State.NOT_YET, str(exc))
+    validators = Validators(fetched.etag, fetched.last_modified, fetched.sha256)
+    if not fetched.changed:
+        assert held is not None  # a conditional request was made only with a held landing to fall back on
+        return Acquired(held.release_id, held, False, fetched.reason, url, validators)
+    assert fetched.path is not None
+    provenance = {
+        "origin": "mirror" if ctx.settings.mirror else "upstream",
+        "url": fetched.url,
+        "fetched_from": fetched.fetched_from,
+        "fetched_at": fetched.fetched_at,
+        "etag": fetched.etag,
+        "last_modified": fetched.last_modified,
+        "user_agent": fetched.user_agent,
+    }
+    display = Path(fetched.url).name
+    known = release.release_id if release.ref_year is not None else None
+    found = _identify(ctx, fetched.path, display, known, None, provenance, fetched.sha256, move=True)
+    if isinstance(found, Outcome):
+        return found
+    landing, new = ctx.raw.land(
+        ctx.name, found, fetched.path, file_name=display, provenance=provenance, move=True, sha256=fetched.sha256
+    )
+    return Acquired(found, landing, new, fetched.reason, url, validators)
+
+
+def _import_file(ctx: Context, item: FileInput) -> Acquired | Outcome:
+    path = item.path.expanduser().resolve()
+    if not path.is_file():
+        return failure(ctx, item.label, OccstatsError(f"{path}: no such file"))
+    provenance = {"origin": "import", "url": None, "imported_from": str(path), "imported_at": now()}
+    sha = sha256_file(path)
+    found = _identify(ctx, path, path.name, None, item.release_id, provenance, sha, move=False)
+    if isinstance(found, Outcome):
+        return found
+    landing, new = ctx.raw.land(ctx.name, found, path, file_name=path.name, provenance=provenance, sha256=sha)
+    return Acquired(found, landing, new, "imported" if new else "already imported")
+
+
+def _identify(
+    ctx: Context,
+    path: Path,
+    display: str,
+    known: str | None,
+    expected: str | None,
+    provenance: dict[str, Any],
+    sha: str | None,
+    *,
+    move: bool,
+) -> str | Outcome:
+    """The release a file holds; a file that cannot say lands under _unidentified for inspection."""
+    if known is not None:
+        return known  # the catalog knows it; parse() still cross-checks against the file's own words
+    try:
+        return ctx.product.source.identify(path, display_name=display, expected=expected)
+    except OccstatsError as exc:
+        landing, _ = ctx.raw.land(
+            ctx.name, UNIDENTIFIED, path, file_name=display, provenance=provenance, move=move, sha256=sha
+        )
+        return failure(ctx, expected or display, exc, raw_path=str(landing.path))
+
+
+# -- prepare ----------------------------------------------------------------------------------------
+def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
+    """Parse, validate and check the codes of one landed release, unless it was already curated from this file."""
+    landing = acquired.landing
+    if not acquired.new_landing and _already_curated(ctx, acquired.release, landing.sha256):
+        detail = f"{acquired.how}; already curated from this file"
+        return ctx.outcome(acquired.release, State.UNCHANGED, detail, sha256=landing.sha256, raw_path=str(landing.path))
+    parsed = ctx.product.source.parse(
+        landing.path, sha256=landing.sha256, display_name=landing.file_name, release_id=acquired.release
+    )
+    results: list[CheckResult] = []
+    for name, data in parsed.tables.items():
+        tbl = schema.table(name)
+        results += validate(
+            tbl,
+            data,
+            release=parsed.label,
+            previous_rows=_previous_rows(tbl.release_key, data, ctx.summary(name)),
+            file=parsed.source_file,
+        )
+    codes = _check_codes(ctx, parsed)
+    rows = ", ".join(f"{n} {t}" for t, n in parsed.rows().items())
+    log.info("      %s %s parsed and validated (%s)", ctx.name, acquired.release, rows)
+    return Prepared(acquired, parsed, tuple(results), codes)
+
+
+def _previous_rows(
+    release_key: Sequence[str], data: pa.Table, summary: dict[ReleaseValues, ReleaseState]
+) -> int | None:
+    keys = list(release_key)
+    distinct = data.select(keys).group_by(keys, use_threads=False).aggregate([])
+    if distinct.num_rows != 1:
+        return None
+    release = tuple(distinct.column(c)[0].as_py() for c in keys)
+    return summary[release].rows if release in summary else None
+
+
+def _check_codes(ctx: Context, parsed: ParsedRelease) -> str | None:
+    """Every detailed code must resolve in the release's declared classification.
+
+    Checked against the BLS crosswalks and the declared hybrid/combined codes only (never against
+    the curated releases themselves, which would make the check circular).
+    """
+    for name, data in parsed.tables.items():
+        result = codes_in_system(ctx.classification(), data)
+        if result is None:
+            continue
+        system, found, total, missing = result
+        if missing:
+            shown = ", ".join(missing[:12]) + (f" (+{len(missing) - 12} more)" if len(missing) > 12 else "")
+            raise ValidationError(
+                name,
+                parsed.label,
+                [f"{len(missing)} of {total} detailed codes are not codes of {system}: {shown}"],
+                file=parsed.source_file,
+            )
+        if system == "oes-1990s":
+            return f"{total} detailed codes in {system} (no reference list exists)"
+        if ctx.classification().has_reference(system):
+            return f"{found}/{total} detailed codes in {system} ({found / total:.0%})"
+        parsed.warnings.append(f"{parsed.label}: codes not checked against {system}: run `occstats refresh soc` first")
+        return None
+    return None
+
+
+def _already_curated(ctx: Context, release: str, sha256: str) -> bool:
+    held = ctx.holdings.curated(release)
+    if held is None or held.sha256 != sha256 or held.code_version != code_version():
+        return False
+    return all(any(sha256 in state.sources for state in ctx.summary(tbl.name).values()) for tbl in ctx.product.tables)
+
+
+# -- publish ----------------------------------------------------------------------------------------
+def publish(ctx: Context, prepared: Sequence[Prepared]) -> Published:
+    """Write every prepared release, one commit per table that changed; then record what is held."""
+    if not prepared:
+        return Published([], {})
+    metadata = {
+        "code_version": code_version(),
+        "run_id": ctx.run_id,
+        "product": ctx.name,
+        "sources": [
+            {
+                "release": p.acquired.release,
+                "sha256": p.acquired.landing.sha256,
+                "file": p.parsed.source_file,
+                "raw_path": p.acquired.landing.manifest["path"],
+                "url": p.acquired.landing.manifest.get("url"),
+                "facts": p.parsed.facts,
+            }
+            for p in prepared
+        ],
+    }
+    versions: dict[str, int] = {}
+    changed: set[ReleaseValues | tuple[str, ReleaseValues]] = set()
+    with ctx.store.lock():
+        for tbl in ctx.product.tables:
+            parts = [p.parsed.tables[tbl.name] for p in prepared if tbl.name in p.parsed.tables]
+            if not parts:
+                continue
+            version, changes = ctx.store.write(tbl, parts, metadata)
+            if version is not None:
+                versions[tbl.name] = version
+            changed |= {(tbl.name, change.release) for change in changes}
+        _hold(ctx, prepared)
+    ctx._summaries.clear()
+    outcomes = []
+    for p in prepared:
+        wrote = any((t, r) in changed for t in p.parsed.tables for r in p.table_releases(t))
+        how = p.acquired.how if wrote else f"{p.acquired.how}; same figures as the current version"
+        detail = f"{how}; {p.codes}" if p.codes else how
+        outcomes.append(
+            ctx.outcome(
+                p.acquired.release,
+                State.CURATED if wrote else State.UNCHANGED,
+                detail,
+                rows=p.parsed.rows(),
+                sha256=p.acquired.landing.sha256,
+                raw_path=str(p.acquired.landing.path),
+                warnings=p.parsed.warnings + [f for r in p.checks if not r.blocking for f in r.failures],
+                checks=[r.to_dict() for r in p.checks],
+            )
+        )
+    return Published(outcomes, versions)
+
+
+def _hold(ctx: Context, prepared: Iterable[Prepared]) -> None:
+    for p in prepared:
+        _remember(ctx, p.acquired)
+        ctx.holdings.record(
+            p.acquired.release,
+            Curated(p.acquired.landing.sha256, code_version(), now(), ctx.run_id, p.parsed.facts),
+        )
+    ctx.holdings.save()
+
+
+def _remember(ctx: Context, acquired: Acquired) -> None:
+    """A URL's validators are kept once what it served was curated (or found unchanged), never before."""
+    if acquired.url and acquired.validators:
+        ctx.holdings.remember(acquired.url, acquired.validators, now())
+
+
+def derive(ctx: Context, wrote: bool) -> dict[str, int]:
+    """Rebuild the derived tables when this run wrote something (or one is missing)."""
+    from occstats.derive import DERIVED, rebuild  # derive reads every product's tables
+
+    missing = not all(ctx.store.exists(t.name) for t in DERIVED)
+    if not wrote and not missing:
+        return {}
+    metadata = {"code_version": code_version(), "run_id": ctx.run_id, "product": ctx.name, "sources": []}
+    return rebuild(ctx.store, metadata)
+
+
+# -- the one run function ---------------------------------------------------------------------------
+class Runner(Protocol):
+    """How a step is called: directly, or as a Prefect task (flows/)."""
+
+    def __call__(self, step: Callable[..., T], *args: Any, label: str) -> T: ...
+
+
+def direct(step: Callable[..., T], *args: Any, label: str) -> T:
+    return step(*args)
 
 
 @dataclass
@@ -94,6 +431,10 @@ class RunReport:
         if any(o.state is State.UNAVAILABLE for o in self.outcomes):
             return 3
         return 0
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.state is State.FAILED]
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -118,372 +459,85 @@ class RunReport:
         }
 
 
-class Job:
-    """State of one run over one product."""
+class _Progress:
+    """Accumulates outcomes, one progress line each."""
 
-    def __init__(self, settings: Settings, product: str) -> None:
-        self.settings = settings
-        self.product = product
-        self.source = products.product(product).source
-        self.raw = RawStore(settings.raw_dir)
-        self.store = Store(settings.curated_dir)
-        self.run_id = uuid.uuid4().hex[:12]
-        self.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    def __init__(self, ctx: Context, total: int) -> None:
+        self.ctx = ctx
+        self.total = total
         self.outcomes: dict[str, Outcome] = {}
-        self.prepared: list[Prepared] = []
-        self.versions: dict[str, int] = {}
-        self._total = 0
-        self._summaries: dict[str, dict[tuple[Any, ...], ReleaseState]] = {}
-        self._cls: Classification | None = None
 
-    def _summary(self, tbl: Table) -> dict[tuple[Any, ...], ReleaseState]:
-        """What the table holds per release, read once per run (the store changes only in publish)."""
-        if tbl.name not in self._summaries:
-            self._summaries[tbl.name] = self.store.release_summary(tbl)
-        return self._summaries[tbl.name]
-
-    # -- planning ------------------------------------------------------------------------------
-    def plan(self, years: list[int] | None = None) -> list[Release]:
-        releases = products.product(self.product).catalog.releases(years)
-        self._total = len(releases)
-        return releases
-
-    def expect(self, count: int) -> None:
-        """How many releases this run will report on (for the progress count of imports)."""
-        self._total = count
-
-    def _record(self, outcome: Outcome) -> Outcome:
+    def add(self, outcome: Outcome) -> None:
         self.outcomes[outcome.release] = outcome
-        done = len(self.outcomes)
-        total = max(self._total, done)
+        done, total = len(self.outcomes), max(self.total, len(self.outcomes))
         rows = ", ".join(f"{n} {t}" for t, n in outcome.rows.items())
         extra = f" ({rows})" if rows else ""
         detail = f": {outcome.detail}" if outcome.detail else ""
+        width = len(str(total))
         log.info(
             "[%*d/%d] %s %s %s%s%s",
-            len(str(total)),
+            width,
             done,
             total,
-            self.product,
+            self.ctx.name,
             outcome.release,
             outcome.state.value,
             extra,
             detail,
         )
-        return outcome
 
-    def fail(self, release: str, exc: BaseException) -> Outcome:
-        """Record a release as failed with a one-line reason (full traceback only for bugs)."""
-        if isinstance(exc, OccstatsError):
-            detail = str(exc)
-        else:
-            detail = f"{type(exc).__name__}: {exc}"
-            log.debug("unexpected error in %s %s\n%s", self.product, release, traceback.format_exc())
-        previous = self.outcomes.get(release)
-        sha = previous.sha256 if previous else None
-        return self._record(Outcome(self.product, release, State.FAILED, detail, sha256=sha))
 
-    # -- acquire -------------------------------------------------------------------------------
-    def acquire(self, release: Release) -> Acquired | None:
-        """Fetch (conditionally) and land one catalog release. Network errors propagate for retry."""
-        previous = (
-            self.raw.latest(self.product, release.release_id)
-            if release.ref_year is not None
-            else self.raw.latest_for_url(self.product, release.urls[0])
-        )
-        validators = self.raw.remembered(self.product, release.urls[0]) or (previous.validators() if previous else None)
-        if previous is None and validators is not None and validators.sha256:
-            previous = next((la for la in self.raw.landings(self.product) if la.sha256 == validators.sha256), None)
-        if previous is None:
-            validators = None  # nothing held to fall back on: fetch unconditionally
+def run(settings: Settings, product: str, inputs: Sequence[Input], *, runner: Runner = direct) -> RunReport:
+    """acquire -> prepare for each input, then publish and derive: the only loop over releases.
+
+    One release's failure is recorded and the others go on; a publish failure fails the releases it
+    stopped and leaves every table at its last good version.
+    """
+    ctx = Context.open(settings, product)
+    progress = _Progress(ctx, len(inputs))
+    ready: list[Prepared] = []
+    for item in inputs:
+        label = item.release_id if isinstance(item, Release) else item.label
         try:
-            fetched = fetch(release.urls, self.raw.staging_dir(), self.settings, previous=validators)
-        except ReleaseUnavailable as exc:
-            state = State.UNAVAILABLE if release.expected else State.NOT_YET
-            self._record(Outcome(self.product, release.release_id, state, str(exc)))
-            return None
-        provenance = {
-            "origin": "mirror" if self.settings.mirror else "upstream",
-            "url": fetched.url,
-            "fetched_from": fetched.fetched_from,
-            "fetched_at": fetched.fetched_at,
-            "etag": fetched.etag,
-            "last_modified": fetched.last_modified,
-            "user_agent": fetched.user_agent,
-        }
-        remembered = Validators(fetched.etag, fetched.last_modified, fetched.sha256)
-        if not fetched.changed:
-            assert previous is not None
-            self.raw.remember(self.product, release.urls[0], remembered, fetched.fetched_at)
-            return Acquired(previous.release_id, previous, False, fetched.reason)
-        assert fetched.path is not None
-        display = Path(fetched.url).name
-        release_id = self._identify(
-            fetched.path,
-            display,
-            known=release.release_id if release.ref_year is not None else None,
-            expected=None,
-            provenance=provenance,
-            sha=fetched.sha256,
-            move=True,
-        )
-        if release_id is None:
-            return None
-        landing, new = self.raw.land(
-            self.product,
-            release_id,
-            fetched.path,
-            file_name=display,
-            provenance=provenance,
-            move=True,
-            sha256=fetched.sha256,
-        )
-        self.raw.remember(self.product, release.urls[0], remembered, fetched.fetched_at)
-        return Acquired(release_id, landing, new, fetched.reason)
-
-    def acquire_file(self, path: Path, release_id: str | None = None) -> Acquired | None:
-        """Land a local file (an old release BLS no longer serves) with its provenance."""
-        path = path.expanduser().resolve()
-        label = release_id or path.name
-        if not path.is_file():
-            self.fail(label, OccstatsError(f"{path}: no such file"))
-            return None
-        provenance = {
-            "origin": "import",
-            "url": None,
-            "imported_from": str(path),
-            "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        sha = sha256_file(path)
-        found = self._identify(
-            path, path.name, known=None, expected=release_id, provenance=provenance, sha=sha, move=False
-        )
-        if found is None:
-            return None
-        landing, new = self.raw.land(self.product, found, path, file_name=path.name, provenance=provenance, sha256=sha)
-        return Acquired(found, landing, new, "imported" if new else "already imported")
-
-    def _identify(
-        self,
-        path: Path,
-        display: str,
-        *,
-        known: str | None,
-        expected: str | None,
-        provenance: dict[str, Any],
-        sha: str | None,
-        move: bool,
-    ) -> str | None:
-        """The release a file holds; a file that cannot say lands under _unidentified for inspection."""
-        if known is not None:
-            return known  # the catalog knows it; parse() still cross-checks against the file's own words
-        try:
-            return self.source.identify(path, display_name=display, expected=expected)
-        except OccstatsError as exc:
-            landing, _ = self.raw.land(
-                self.product,
-                UNIDENTIFIED,
-                path,
-                file_name=display,
-                provenance=provenance,
-                move=move,
-                sha256=sha,
-            )
-            outcome = self.fail(expected or display, exc)
-            outcome.raw_path = str(landing.path)
-            return None
-
-    # -- prepare -------------------------------------------------------------------------------
-    def prepare(self, acquired: Acquired) -> Prepared | None:
-        """Parse and validate one landed release, unless it was already curated from this file."""
-        landing = acquired.landing
-        if not acquired.new_landing and self._already_curated(acquired.release, landing.sha256):
-            self._record(
-                Outcome(
-                    self.product,
-                    acquired.release,
-                    State.UNCHANGED,
-                    f"{acquired.how}; already curated from this file",
-                    sha256=landing.sha256,
-                    raw_path=str(landing.path),
-                )
-            )
-            return None
-        parsed = self.source.parse(
-            landing.path, sha256=landing.sha256, display_name=landing.file_name, release_id=acquired.release
-        )
-        for name, data in parsed.tables.items():
-            tbl = next(t for t in self.source.tables if t.name == name)
-            previous = _previous_rows(tbl, data, self._summary(tbl))
-            validate(tbl, data, release=parsed.label, previous_rows=previous, file=parsed.source_file)
-        self._check_codes(parsed)
-        prepared = Prepared(acquired, parsed)
-        self.prepared.append(prepared)
-        rows = ", ".join(f"{n} {t}" for t, n in parsed.rows().items())
-        log.info("      %s %s parsed and validated (%s)", self.product, acquired.release, rows)
-        return prepared
-
-    def _check_codes(self, parsed: ParsedRelease) -> None:
-        """Every detailed code must resolve in the release's declared classification.
-
-        Checked against the BLS crosswalks and the declared hybrid/combined codes only (never
-        against the curated releases themselves, which would make the check circular).
-        """
-        for name, data in parsed.tables.items():
-            result = codes_in_system(self._classification(), data)
-            if result is None:
-                continue
-            system, found, total, missing = result
-            if missing:
-                shown = ", ".join(missing[:12]) + (f" (+{len(missing) - 12} more)" if len(missing) > 12 else "")
-                raise ValidationError(
-                    name,
-                    parsed.label,
-                    [f"{len(missing)} of {total} detailed codes are not codes of {system}: {shown}"],
-                    file=parsed.source_file,
-                )
-            if system == "oes-1990s":
-                parsed.facts["codes"] = f"{total} detailed codes in {system} (no reference list exists)"
-            elif self._classification().has_reference(system):
-                parsed.facts["codes"] = f"{found}/{total} detailed codes in {system} ({found / total:.0%})"
-            else:
-                parsed.warnings.append(
-                    f"{parsed.label}: codes not checked against {system}: run `occstats refresh soc` first"
-                )
-            return
-
-    def _classification(self) -> Classification:
-        if self._cls is None:
-            self._cls = classification_from_store(self.store, with_usage=False)
-        return self._cls
-
-    def _already_curated(self, release: str, sha256: str) -> bool:
-        entry = self._ledger().get(self.product, {}).get(release)
-        if not entry or entry.get("sha256") != sha256 or entry.get("code_version") != code_version():
-            return False
-        return all(any(sha256 in state.sources for state in self._summary(tbl).values()) for tbl in self.source.tables)
-
-    # -- publish -------------------------------------------------------------------------------
-    def publish(self) -> dict[str, int]:
-        """Write every prepared release, one commit per table that changed."""
-        if not self.prepared:
-            return {}
-        metadata = {
-            "code_version": code_version(),
-            "run_id": self.run_id,
-            "product": self.product,
-            "sources": [
-                {
-                    "release": p.acquired.release,
-                    "sha256": p.acquired.landing.sha256,
-                    "file": p.parsed.source_file,
-                    "raw_path": p.acquired.landing.manifest["path"],
-                    "url": p.acquired.landing.manifest.get("url"),
-                }
-                for p in self.prepared
-            ],
-        }
-        changed: dict[str, set[str]] = {p.acquired.release: set() for p in self.prepared}
-        with self.store.lock():
-            for tbl in self.source.tables:
-                parts = [p.parsed.tables[tbl.name] for p in self.prepared if tbl.name in p.parsed.tables]
-                if not parts:
-                    continue
-                version, changes = self.store.write(tbl, parts, metadata)
-                if version is not None:
-                    self.versions[tbl.name] = version
-                owner = {
-                    release: p.acquired.release
-                    for p in self.prepared
-                    if tbl.name in p.parsed.tables
-                    for release in release_values(tbl, p.parsed.tables[tbl.name])
-                }
-                for change in changes:
-                    changed[owner[change.release]].add(tbl.name)
-            self._update_ledger()
-        self._summaries.clear()
-        for p in self.prepared:
-            names = changed[p.acquired.release]
-            state = State.CURATED if names else State.UNCHANGED
-            detail = p.acquired.how if names else f"{p.acquired.how}; same figures as the current version"
-            if "codes" in p.parsed.facts:
-                detail += f"; {p.parsed.facts['codes']}"
-            self._record(
-                Outcome(
-                    self.product,
-                    p.acquired.release,
-                    state,
-                    detail,
-                    rows=p.parsed.rows(),
-                    sha256=p.acquired.landing.sha256,
-                    raw_path=str(p.acquired.landing.path),
-                    warnings=p.parsed.warnings,
-                )
-            )
-        return self.versions
-
-    def derive(self) -> dict[str, int]:
-        """Rebuild the derived tables when this run wrote something (or one is missing)."""
-        from occstats.derive import rebuild  # derive imports lineage, which imports this module's peers
-        from occstats.schema import OOH_QUICKFACTS, SOC_CODES
-
-        missing = not all(self.store.exists(t.name) for t in (SOC_CODES, OOH_QUICKFACTS))
-        if not self.versions and not missing:
-            return {}
-        metadata = {"code_version": code_version(), "run_id": self.run_id, "product": self.product, "sources": []}
-        written = rebuild(self.store, metadata)
-        self.versions.update(written)
-        return written
-
-    # -- the ledger: which raw file each release was last curated from, under which code --------
-    def _ledger_path(self) -> Path:
-        return self.settings.curated_dir / LEDGER
-
-    def _ledger(self) -> dict[str, Any]:
-        path = self._ledger_path()
-        return json.loads(path.read_text()) if path.is_file() else {}
-
-    def _update_ledger(self) -> None:
-        ledger = self._ledger()
-        entries = ledger.setdefault(self.product, {})
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        for p in self.prepared:
-            entries[p.acquired.release] = {
-                "sha256": p.acquired.landing.sha256,
-                "code_version": code_version(),
-                "checked_at": now,
-                "run_id": self.run_id,
-            }
-        path = self._ledger_path()
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(ledger, indent=2, sort_keys=True) + "\n")
-        os.replace(tmp, path)
-
-    # -- report --------------------------------------------------------------------------------
-    def report(self) -> RunReport:
-        return RunReport(self.product, self.run_id, self.started_at, list(self.outcomes.values()), self.versions)
-
-
-def _previous_rows(tbl: Table, data: pa.Table, summary: dict[tuple[Any, ...], ReleaseState]) -> int | None:
-    releases = release_values(tbl, data)
-    if len(releases) != 1 or releases[0] not in summary:
-        return None
-    return summary[releases[0]].rows
-
-
-def run_direct(job: Job, acquired: list[Acquired | None]) -> RunReport:
-    """prepare + publish without Prefect (imports, tests): the same steps the flows run as tasks."""
-    for item in acquired:
-        if item is None:
+            acquired = runner(acquire, ctx, item, label=f"fetch {product} {label}")
+        except Exception as exc:  # noqa: BLE001 - one release's failure is recorded; the others go on
+            progress.add(failure(ctx, label, exc))
+            continue
+        if isinstance(acquired, Outcome):
+            progress.add(acquired)
             continue
         try:
-            job.prepare(item)
-        except Exception as exc:  # noqa: BLE001 - one release's failure is recorded; the others go on
-            job.fail(item.release, exc)
+            result = runner(prepare, ctx, acquired, label=f"curate {product} {acquired.release}")
+        except Exception as exc:  # noqa: BLE001
+            progress.add(failure(ctx, acquired.release, exc, sha256=acquired.landing.sha256))
+            continue
+        if isinstance(result, Outcome):
+            _remember(ctx, acquired)  # unchanged: what the URL serves is what is curated
+            progress.add(result)
+        else:
+            ready.append(result)
+    versions: dict[str, int] = {}
     try:
-        job.publish()
+        published = runner(publish, ctx, ready, label=f"publish {product}")
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the releases it stopped
-        for p in job.prepared:
-            job.fail(p.acquired.release, exc)
-    job.derive()
-    return job.report()
+        for p in ready:
+            progress.add(failure(ctx, p.acquired.release, exc, sha256=p.acquired.landing.sha256))
+    else:
+        for outcome in published.outcomes:
+            progress.add(outcome)
+        versions.update(published.versions)
+    if any(o.state is State.UNCHANGED for o in progress.outcomes.values()):
+        ctx.holdings.save()
+    versions.update(runner(derive, ctx, bool(versions), label=f"derive after {product}"))
+    return RunReport(ctx.name, ctx.run_id, ctx.started_at, list(progress.outcomes.values()), versions)
+
+
+def refresh(settings: Settings, product: str, years: list[int] | None = None, *, runner: Runner = direct) -> RunReport:
+    """Every catalog release of a product (or the given years), fetched conditionally."""
+    ctx = Context.open(settings, product)
+    return run(settings, product, plan(ctx, years), runner=runner)
+
+
+def import_files(settings: Settings, product: str, files: Sequence[Path], release_id: str | None = None) -> RunReport:
+    """Local files (old releases BLS no longer serves), curated without Prefect: no network, no retries."""
+    return run(settings, product, [FileInput(Path(f), release_id) for f in files])

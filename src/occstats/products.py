@@ -9,6 +9,7 @@ from __future__ import annotations
 from occstats.errors import ConfigError
 from occstats.sources import ep, oes, soc
 from occstats.sources.base import Product
+from occstats.validate import Check
 
 REGISTRY: dict[str, Product] = {
     p.name: p
@@ -29,3 +30,8 @@ def product(name: str) -> Product:
 
 def names() -> list[str]:
     return list(REGISTRY)
+
+
+def checks(table: str) -> tuple[Check, ...]:
+    """A table's own checks, as declared by the product that feeds it."""
+    return tuple(c for p in REGISTRY.values() for c in p.checks.get(table, ()))

@@ -21,7 +21,6 @@ from occstats.fetch import Validators, sha256_file
 
 MANIFEST = "manifest.json"
 UNIDENTIFIED = "_unidentified"
-FETCH_STATE = "fetch-state.json"
 
 
 @dataclass(frozen=True)
@@ -129,33 +128,10 @@ class RawStore:
         landings = self.landings(product, release_id)
         return landings[-1] if landings else None
 
-    def latest_for_url(self, product: str, url: str) -> Landing | None:
-        """The newest landing fetched from `url`, whatever release it turned out to be."""
-        matching = [landing for landing in self.landings(product) if landing.manifest.get("url") == url]
+    def with_sha256(self, product: str, sha256: str) -> Landing | None:
+        """The newest landing of exactly these bytes (what a URL answered when last curated)."""
+        matching = [la for la in self.landings(product) if la.sha256 == sha256 and la.release_id != UNIDENTIFIED]
         return matching[-1] if matching else None
-
-    # -- what each URL last answered (the only mutable file here; landings never change) -------
-    def _fetch_state_path(self, product: str) -> Path:
-        return self.root / product / FETCH_STATE
-
-    def remembered(self, product: str, url: str) -> Validators | None:
-        """The validators of the last fetch of `url`, even when it landed nothing new."""
-        path = self._fetch_state_path(product)
-        if not path.is_file():
-            return None
-        entry = json.loads(path.read_text()).get(url)
-        if not entry:
-            return None
-        return Validators(etag=entry.get("etag"), last_modified=entry.get("last_modified"), sha256=entry.get("sha256"))
-
-    def remember(self, product: str, url: str, validators: Validators, checked_at: str) -> None:
-        path = self._fetch_state_path(product)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        state = json.loads(path.read_text()) if path.is_file() else {}
-        state[url] = {**validators.__dict__, "checked_at": checked_at}
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
-        os.replace(tmp, path)
 
     @staticmethod
     def _dirs(path: Path) -> list[Path]:

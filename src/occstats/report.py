@@ -26,6 +26,16 @@ def markdown(reports: Sequence[RunReport]) -> str:
             rows = ", ".join(f"{n:,} {t}" for t, n in o.rows.items())
             detail = o.detail.replace("|", "\\|").replace("\n", " ")
             lines.append(f"| {o.release} | {o.state.value} | {rows} | {detail} |")
+        failed_checks = [
+            f"{o.release}: {c['table']} check '{c['check']}': {'; '.join(c['failures'])}"
+            for o in report.outcomes
+            for c in o.checks
+            if not c["passed"]
+        ]
+        passed = sum(1 for o in report.outcomes for c in o.checks if c["passed"])
+        if passed or failed_checks:
+            lines += ["", f"Checks: {passed} passed, {len(failed_checks)} not passed.", ""]
+            lines += [f"- {line}" for line in failed_checks]
         warnings = [w for o in report.outcomes for w in o.warnings]
         if warnings:
             lines += ["", "Warnings:", ""] + [f"- {w}" for w in warnings]

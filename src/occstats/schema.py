@@ -72,6 +72,9 @@ SOC_SYSTEMS = (
     "soc-2018",
 )
 OCC_LEVELS = ("total", "major", "minor", "broad", "detailed")
+PAY_BASES = ("hourly", "annual")
+WAGE_STATISTICS = ("mean", "p10", "p25", "median", "p75", "p90")
+PERCENTILES = WAGE_STATISTICS[1:]  # in order: p10 <= p25 <= median <= p75 <= p90
 # SOC 'NN-NNNN' (hybrid and BLS-combined codes look the same) or a five-digit 1990s OES code
 CODE_PATTERN = r"^(\d{2}-\d{4}|\d{5})$"
 
@@ -164,13 +167,13 @@ _FIELDS: list[Column] = [
         "dancers…); null where the release has no such flag.",
     ),
     # --- wages (long form) -------------------------------------------------------------------
-    Column("basis", pa.string(), "Pay basis of the figure.", nullable=False, values=("hourly", "annual")),
+    Column("basis", pa.string(), "Pay basis of the figure.", nullable=False, values=PAY_BASES),
     Column(
         "statistic",
         pa.string(),
         "Wage statistic.",
         nullable=False,
-        values=("mean", "p10", "p25", "median", "p75", "p90"),
+        values=WAGE_STATISTICS,
     ),
     Column(
         "value",

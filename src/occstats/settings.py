@@ -95,6 +95,8 @@ def prefect_environment(data_dir: Path) -> dict[str, str]:
         "PREFECT_UI_ENABLED": "false",
         # occstats' own progress and warnings also reach the Prefect run logs
         "PREFECT_LOGGING_EXTRA_LOGGERS": "occstats",
+        # the embedded server's 20 s default timed out on a busy 2-core machine
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     }
 
 

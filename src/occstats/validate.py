@@ -1,15 +1,17 @@
 """The gate every release passes before anything is written.
 
-Generic checks come from the schema (non-null, allowed values, patterns, unique keys); each table
-may add its own (wage percentiles in order, hourly x 2080 = annual within rounding, …). A failure
-names the rows, and the caller writes nothing for that release.
+Generic checks come from the schema (non-null, allowed values, patterns, unique keys); each product
+declares its tables' own checks beside its parser (`sources/<product>/checks.py`: wage percentiles
+in order, EP figures adding up, …). Every check returns a result (name, blocking or not, failures
+with examples) that the run report and the Prefect artifact show; a blocking failure names the rows
+and the caller writes nothing for that release.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
-from decimal import Decimal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -24,13 +26,35 @@ MAX_EXAMPLES = 8
 # before it is held back: BLS revisions move a handful of rows, a broken file moves hundreds.
 ROW_COUNT_TOLERANCE = 0.05
 
-# Annual wages are hourly x 2080 rounded to $10 (from unrounded hourly figures), hourly wages are
-# rounded to the cent: |h x 2080 - a| <= 0.005 x 2080 + 5 = 15.40, and BLS's own figures reach
-# 15.60 (May 2004-2020). $16 separates rounding from a wrong figure.
-HOURS_PER_YEAR = 2080
-HOURLY_ANNUAL_TOLERANCE = Decimal("16")
 
-Check = Callable[[pd.DataFrame], list[str]]
+@dataclass(frozen=True)
+class Check:
+    """A table's own check: a name people read, and a function returning its failures (with examples)."""
+
+    name: str
+    run: Callable[[pd.DataFrame], list[str]]
+    blocking: bool = True  # a blocking failure holds the release back; otherwise it is a warning
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    table: str
+    check: str
+    blocking: bool
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "check": self.check,
+            "blocking": self.blocking,
+            "passed": self.passed,
+            "failures": list(self.failures),
+        }
 
 
 def examples(frame: pd.DataFrame, columns: list[str]) -> str:
@@ -76,84 +100,6 @@ def schema_checks(tbl: Table, data: pa.Table) -> list[str]:
     return failures
 
 
-def _estimate_consistency(frame: pd.DataFrame) -> list[str]:
-    """A value exactly where the status says there is one; a bound exactly where top-coded."""
-    failures = []
-    has_value = frame["value"].notna()
-    is_estimate = frame["status"] == "estimate"
-    bad = frame[has_value != is_estimate]
-    if len(bad):
-        failures.append(
-            f"{len(bad)} wage rows have a value/status mismatch: "
-            f"{examples(bad, ['ref_year', 'soc_code', 'basis', 'statistic', 'status'])}"
-        )
-    top = frame["status"] == "top_coded"
-    bad = frame[frame["bound"].notna() != top]
-    if len(bad):
-        failures.append(
-            f"{len(bad)} wage rows have a bound without being top-coded, or the reverse: "
-            f"{examples(bad, ['ref_year', 'soc_code', 'basis', 'statistic'])}"
-        )
-    negative = frame[has_value & (frame["value"].map(lambda v: v is not None and v < 0))]
-    if len(negative):
-        failures.append(f"{len(negative)} negative wages: {examples(negative, ['soc_code', 'basis', 'statistic'])}")
-    return failures
-
-
-_ROW = ["ref_year", "soc_code", "occ_level"]
-_PERCENTILES = ["p10", "p25", "median", "p75", "p90"]
-
-
-def _wide(frame: pd.DataFrame) -> pd.DataFrame:
-    estimates = frame[frame["status"] == "estimate"]
-    return estimates.pivot_table(
-        index=[*_ROW, "basis"], columns="statistic", values="value", aggfunc="first"
-    ).reset_index()
-
-
-def _percentiles_ordered(frame: pd.DataFrame) -> list[str]:
-    """p10 <= p25 <= median <= p75 <= p90 wherever all five are published estimates."""
-    wide = _wide(frame)
-    if not set(_PERCENTILES) <= set(wide.columns):
-        return []
-    full = wide.dropna(subset=_PERCENTILES)
-    ordered = pd.Series(True, index=full.index)
-    for low, high in itertools.pairwise(_PERCENTILES):
-        ordered &= full[low] <= full[high]
-    bad = full[~ordered]
-    if not len(bad):
-        return []
-    return [f"{len(bad)} rows have percentiles out of order: {examples(bad, [*_ROW, 'basis', *_PERCENTILES])}"]
-
-
-def _hourly_matches_annual(frame: pd.DataFrame) -> list[str]:
-    """Annual = hourly x 2080 within rounding, wherever BLS published both."""
-    estimates = frame[frame["status"] == "estimate"]
-    hourly = estimates[estimates["basis"] == "hourly"].set_index([*_ROW, "statistic"])["value"]
-    annual = estimates[estimates["basis"] == "annual"].set_index([*_ROW, "statistic"])["value"]
-    both = pd.concat({"hourly": hourly, "annual": annual}, axis=1, join="inner").dropna()
-    if both.empty:
-        return []
-    gap = (both["hourly"] * HOURS_PER_YEAR - both["annual"]).abs()
-    bad = both[gap > HOURLY_ANNUAL_TOLERANCE].reset_index()
-    if not len(bad):
-        return []
-    return [
-        f"{len(bad)} figures where hourly x {HOURS_PER_YEAR} differs from annual by more than "
-        f"${HOURLY_ANNUAL_TOLERANCE}: {examples(bad, [*_ROW, 'statistic', 'hourly', 'annual'])}"
-    ]
-
-
-TABLE_CHECKS: dict[str, list[Check]] = {
-    "oes_wages": [_estimate_consistency, _percentiles_ordered, _hourly_matches_annual],
-}
-
-
-def register(table_name: str, *checks: Check) -> None:
-    """Let a source module add its table's own checks (kept beside the parser that needs them)."""
-    TABLE_CHECKS.setdefault(table_name, []).extend(checks)
-
-
 def row_count_check(new_rows: int, previous_rows: int | None, tolerance: float = ROW_COUNT_TOLERANCE) -> list[str]:
     if not previous_rows:
         return []
@@ -167,17 +113,34 @@ def row_count_check(new_rows: int, previous_rows: int | None, tolerance: float =
 
 
 def validate(
-    tbl: Table, data: pa.Table, *, release: str, previous_rows: int | None = None, file: str | None = None
-) -> None:
-    """Raise ValidationError naming every failed check; return quietly when all pass."""
-    failures = schema_checks(tbl, data)
-    checks = TABLE_CHECKS.get(tbl.name, [])
+    tbl: Table,
+    data: pa.Table,
+    *,
+    release: str,
+    checks: Sequence[Check] | None = None,
+    previous_rows: int | None = None,
+    file: str | None = None,
+) -> list[CheckResult]:
+    """Run every check; raise ValidationError naming every blocking failure, else return the results.
+
+    `checks` defaults to the table's own checks, as its product declares them.
+    """
+    if checks is None:
+        from occstats.products import checks as declared  # the registry imports every product's checks
+
+        checks = declared(tbl.name)
+    results = [CheckResult(tbl.name, "schema: keys, types, vocabularies", True, tuple(schema_checks(tbl, data)))]
     if checks:
         # Orderings and $16 tolerances need no exact decimals: float copies keep memory low.
         floats = pa.schema([f.with_type(pa.float64()) if pa.types.is_decimal(f.type) else f for f in data.schema])
         frame = data.cast(floats).to_pandas()
-        for check in checks:
-            failures.extend(check(frame))
-    failures.extend(row_count_check(data.num_rows, previous_rows))
-    if failures:
-        raise ValidationError(tbl.name, release, failures, file=file)
+        results += [CheckResult(tbl.name, c.name, c.blocking, tuple(c.run(frame))) for c in checks]
+    results.append(
+        CheckResult(
+            tbl.name, "row count near the current version's", True, tuple(row_count_check(data.num_rows, previous_rows))
+        )
+    )
+    blocking = [f for r in results if r.blocking for f in r.failures]
+    if blocking:
+        raise ValidationError(tbl.name, release, blocking, file=file)
+    return results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import pyarrow as pa
 
 from occstats.schema import Table
+from occstats.validate import Check
 
 if TYPE_CHECKING:
     from occstats.catalog import Release
@@ -91,6 +93,7 @@ class Product:
     depends_on: tuple[str, ...] = ()
     takes_years: bool = False  # `refresh NAME --years` plans past releases from the catalog
     import_hint: str = ""  # what `occstats import NAME` takes
+    checks: Mapping[str, tuple[Check, ...]] = field(default_factory=dict)  # table -> its own checks
 
     @property
     def tables(self) -> tuple[Table, ...]:

@@ -2,6 +2,7 @@
 
 from occstats.sources.base import Product
 from occstats.sources.ep.catalog import CATALOG
+from occstats.sources.ep.checks import CHECKS
 from occstats.sources.ep.parser import EpSource
 
 PRODUCT = Product(
@@ -10,5 +11,6 @@ PRODUCT = Product(
     catalog=CATALOG,
     source=EpSource(),
     depends_on=("soc",),
+    checks=CHECKS,
     import_hint="past projection cycles (BLS replaces occupation.xlsx every September)",
 )

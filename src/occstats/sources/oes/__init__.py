@@ -2,6 +2,7 @@
 
 from occstats.sources.base import Product
 from occstats.sources.oes.catalog import CATALOG
+from occstats.sources.oes.checks import CHECKS
 from occstats.sources.oes.parser import OesSource
 
 PRODUCT = Product(
@@ -11,5 +12,6 @@ PRODUCT = Product(
     source=OesSource(),
     depends_on=("soc",),
     takes_years=True,
+    checks=CHECKS,
     import_hint="an old release BLS no longer serves, e.g. the 1997 file (--year where the file does not say)",
 )

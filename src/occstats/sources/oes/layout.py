@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from occstats.markers import Status
+from occstats.schema import PAY_BASES, WAGE_STATISTICS
 from occstats.sources.base import by_year
 
 # canonical name -> header texts seen across releases (compared after normalize_header)
@@ -84,8 +85,8 @@ IGNORED = (
     "year",
 )
 
-STATISTICS = ("mean", "p10", "p25", "median", "p75", "p90")
-BASES = ("hourly", "annual")
+STATISTICS = WAGE_STATISTICS  # declared once, in schema.py
+BASES = PAY_BASES
 WAGE_COLUMNS: dict[tuple[str, str], str] = {
     (basis, stat): f"{basis[0]}_{stat}" for basis in BASES for stat in STATISTICS
 }
