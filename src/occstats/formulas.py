@@ -20,7 +20,7 @@ import io
 import re
 import struct
 import zipfile
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 
 Positions = frozenset[tuple[int, int]]
 
@@ -201,7 +201,3 @@ def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
         return chain(start, mini_sector, minifat, mini_stream, 0)[:stream_size]
     except (struct.error, IndexError, UnicodeDecodeError):
         return None
-
-
-def in_sheet(formulas: Mapping[str, Positions], sheet: str) -> Positions:
-    return formulas.get(sheet, frozenset())
