@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -304,3 +305,23 @@ def put_release(mirror: Path, year: int, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def with_cached_values(data: bytes, sheet_part: str, values: dict[str, Any]) -> bytes:
+    """An openpyxl .xlsx whose formula cells (`ref` -> value) also carry a cached value, as Excel saves them.
+
+    openpyxl writes a formula with an empty `<v />`: calamine then reads the cell as blank. A file
+    saved by Excel caches the result, which calamine returns as if it were a constant.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == sheet_part:
+                for ref, value in values.items():
+                    pattern = rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>'
+                    content, count = re.subn(pattern.encode(), rb"\1<v>" + str(value).encode() + b"</v>", content)
+                    assert count == 1, f"{ref}: no formula cell to cache a value in"
+            target.writestr(item, content)
+    return out.getvalue()

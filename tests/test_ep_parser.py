@@ -386,3 +386,20 @@ def test_line_items_must_add_up_to_their_summary(tmp_path):
     assert "differ from the sum of their line items" in message
     assert "11-0000 employment_base: summary 400000, its 2 line items sum to 410000" in message
     assert "11-0000 employment_target" in message
+
+
+def test_a_figure_cell_storing_a_formula_is_withheld(tmp_path):
+    """A cached formula result reads like a figure to calamine; it is arithmetic, not BLS's: not_published."""
+    from builders import with_cached_values
+
+    table = named_rows(2024, 2034, edited("29-1141", {WAGE: "=80000+6070"}))
+    at = next(i for i, r in enumerate(table) if r[1] == "29-1141") + 1
+    data = workbook_bytes({"Index": Sheet([["Index"]]), "Table 1.2": Sheet(table)})
+    parsed = parse(tmp_path, with_cached_values(data, "xl/worksheets/sheet2.xml", {f"L{at}": 86070}))
+    nurses = rows(parsed)["29-1141"]
+    assert (nurses["median_wage_annual"], nurses["median_wage_status"]) == (None, "not_published")
+    assert rows(parsed)["29-2071"]["median_wage_status"] == "estimate"
+    assert [w for w in parsed.warnings if "formula" in w] == [
+        f"occupation.xlsx [sheet 'Table 1.2']: row {at}, column L ('Median annual wage, dollars, 2024[1]'): "
+        "holds a formula (cached value 86070.0), not a published figure; kept as not_published"
+    ]

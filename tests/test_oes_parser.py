@@ -7,12 +7,15 @@ from decimal import Decimal
 import pytest
 from builders import (
     HEADER_2004,
+    HEADER_2021,
+    LEGEND_2017,
     OCCUPATIONS,
     field_descriptions_workbook,
     oes_2004_workbook,
     oes_2021_rows,
     oes_2021_workbook,
     oes_zip,
+    with_cached_values,
     workbook_bytes,
     zip_bytes,
 )
@@ -155,3 +158,60 @@ def test_unknown_group_label_and_bad_code_are_errors(tmp_path):
 def test_zip_without_a_national_workbook(tmp_path):
     with pytest.raises(SourceError, match="holds no OES national workbook"):
         parse(tmp_path, "oesm21nat.zip", zip_bytes({"readme.txt": b"hi"}))
+
+
+def test_a_cell_storing_a_formula_is_withheld_whatever_value_it_cached(tmp_path):
+    """A re-saved copy summing a row (=SUM(...)) caches the sum: that is arithmetic, not a BLS figure."""
+    notes = [["May 2021 OEWS Estimates"], [LEGEND_2017]]
+    plain = parse(
+        tmp_path,
+        "national_M2021_dl.xlsx",
+        workbook_bytes({"national_M2021_dl": oes_2021_rows(2021)} | {"Field Descriptions": notes}),
+    )
+    rows = oes_2021_rows(2021)
+    emp, median = HEADER_2021.index("TOT_EMP"), HEADER_2021.index("A_MEDIAN")
+    at = next(i for i, r in enumerate(rows) if r[HEADER_2021.index("OCC_CODE")] == "11-1011")
+    rows[at][emp] = "=SUM(L2:L3)"  # openpyxl writes a formula (and no cached value)
+    rows[at][median] = "=AB2"
+    sheets = {"national_M2021_dl": rows, "Field Descriptions": notes}
+    data = with_cached_values(
+        workbook_bytes(sheets), "xl/worksheets/sheet1.xml", {f"L{at + 1}": 123456, f"AB{at + 1}": 77600}
+    )
+    parsed = parse(tmp_path, "national_M2021_dl.xlsx", data)
+    row = estimate(parsed, "11-1011")
+    assert (row["employment"], row["employment_status"]) == (None, "not_published")
+    annual = wage(parsed, "11-1011", "annual", "median")
+    assert (annual["value"], annual["status"]) == (None, "not_published")
+
+    # Nothing else changed: every other cell reads as it does in the same workbook without formulas.
+    def others(release):
+        wages = release.tables["oes_wages"].to_pylist()
+        return [
+            (r["soc_code"], r["basis"], r["statistic"], r["value"], r["status"])
+            for r in wages
+            if (r["soc_code"], r["basis"], r["statistic"]) != ("11-1011", "annual", "median")
+        ] + [
+            (r["soc_code"], r["employment"])
+            for r in release.tables["oes_estimates"].to_pylist()
+            if r["soc_code"] != "11-1011"
+        ]
+
+    assert others(parsed) == others(plain)
+    formula_warnings = [w for w in parsed.warnings if "holds a formula" in w]
+    assert len(formula_warnings) == 2
+    assert f"row {at + 1}, column 'tot_emp': holds a formula (cached value 123456" in formula_warnings[0]
+
+
+@pytest.mark.shared
+def test_the_1997_division_total_formula_is_not_curated(shared):
+    """Division 80000's employment (31,019,100) is the re-saver's =SUM(...): withheld, said in a warning."""
+    path = shared / "bls/oes/1997/national_1997_dl.xls"
+    parsed = oes.parse(path, sha256="a" * 64, display_name=path.name)
+    row = estimate(parsed, "80000")
+    assert (row["employment"], row["employment_status"]) == (None, "not_published")
+    assert wage(parsed, "80000", "annual", "mean", level="major")["status"] == "not_published"
+    assert sum("holds a formula" in w for w in parsed.warnings) == 2
+    assert any("column 'tot_emp': holds a formula (cached value 31019100.0)" in w for w in parsed.warnings)
+    # Every other 1997 employment figure is a constant and still curated.
+    statuses = [r["employment_status"] for r in parsed.tables["oes_estimates"].to_pylist() if r["soc_code"] != "80000"]
+    assert statuses.count("estimate") > 700

@@ -64,3 +64,17 @@ def test_nothing_anywhere_says_so():
     pay = _pay({**EP, "median_wage_status": "not_available", "median_wage_annual": None}, None, notes)
     assert pay["median_pay_annual"] is None and pay["median_pay_annual_status"] == "not_available"
     assert "publishes none" in notes[0]
+
+
+def test_oes_code_is_matched_by_definition_not_by_code():
+    from occstats.ooh import oes_code_for
+
+    # Declared: EP 2012-22's 25-3099 (substitute teachers included) is OES's broad group 25-3090.
+    code, why = oes_code_for(2012, "25-3099", {"25-3090", "25-3098", "25-3099"}, {"25-3099"})
+    assert code == "25-3090" and "25-3090" in why
+    # Undeclared, but OES publishes a declared part of the code apart: its own code is narrower.
+    code, why = oes_code_for(2018, "25-3099", {"25-3097", "25-3098", "25-3099"}, {"25-3099"})
+    assert code is None and "25-3097, 25-3098" in why
+    # The EP cycle publishing the parts itself: nothing was split off its line item.
+    assert oes_code_for(2018, "25-3099", {"25-3098", "25-3099"}, {"25-3098", "25-3099"}) == ("25-3099", None)
+    assert oes_code_for(2024, "29-2072", {"29-2072"}, {"29-2072"}) == ("29-2072", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import python_calamine
@@ -96,3 +97,97 @@ def test_every_row_names_its_releases_and_explains_what_is_missing(store):
             assert year == base or str(year) in notes, (base, code)
         else:
             assert notes, (base, code)
+
+
+CYCLES = (2008, 2010, 2012, 2014, 2016, 2018, 2019, 2020, 2021, 2022, 2023, 2024)
+
+
+class _Tables:
+    """The two curated tables quick facts read, in memory (Store's read/exists)."""
+
+    def __init__(self, tables):
+        self.tables = tables
+
+    def exists(self, name):
+        return name in self.tables
+
+    def read(self, name, where=None, columns=None):
+        table = self.tables[name] if where is None else self.tables[name].filter(where)
+        return table.select(columns) if columns else table
+
+
+@pytest.fixture(scope="module")
+def every_cycle(shared):
+    """Every EP workbook and the OES release of its base year (and of its wage year), parsed."""
+    import pyarrow as pa
+
+    from occstats.ooh import quickfacts
+    from occstats.sources.ep import parser as ep_parser
+    from occstats.sources.oes import parser as oes_parser
+
+    ep = {}
+    for year in CYCLES:
+        path = shared / f"bls/ep/occupation_{year}.xlsx"
+        ep[year] = ep_parser.parse(path, sha256="0" * 64, display_name=path.name).tables["ep_projections"]
+    oes = []
+    for year in CYCLES:
+        path = glob.glob(str(shared / f"bls/oes/{year}/national*"))[0]
+        oes.append(oes_parser.parse(Path(path), sha256="0" * 64, display_name=Path(path).name).tables["oes_wages"])
+    facts = quickfacts(_Tables({"ep_projections": pa.concat_tables(ep.values()), "oes_wages": pa.concat_tables(oes)}))
+    return {y: t.to_pylist() for y, t in ep.items()}, facts.to_pylist()
+
+
+def test_every_cycle_pays_what_its_ep_workbook_publishes_for_the_base_year(every_cycle):
+    """Where a cycle's workbook states the base year's median wage, quick facts pay exactly that."""
+    ep, facts = every_cycle
+    wage_years = {year: {r["median_wage_year"] for r in rows} - {None} for year, rows in ep.items()}
+    # The 2014-24 and 2016-26 workbooks publish a later year's wage (2016, 2018); the others the base year's.
+    assert wage_years == {y: {y + 2} if y in (2014, 2016) else {y} for y in CYCLES}
+    ep_rows = {(r["base_year"], r["soc_code"]): r for rows in ep.values() for r in rows}
+    compared = {y: 0 for y in CYCLES}
+    wrong = []
+    for box in facts:
+        row = ep_rows[(box["base_year"], box["soc_code"])]
+        if row["median_wage_year"] != box["base_year"] or row["median_wage_status"] not in ("estimate", "top_coded"):
+            continue
+        compared[box["base_year"]] += 1
+        got = (box["median_pay_annual"], box["median_pay_annual_status"], box["median_pay_year"])
+        want = (row["median_wage_annual"], row["median_wage_status"], row["median_wage_year"])
+        if got != want:
+            wrong.append((box["base_year"], box["soc_code"], got, want, box["median_pay_release"]))
+    assert wrong == []
+    assert all(compared[y] > 700 for y in CYCLES if y not in (2014, 2016)), compared
+
+
+def test_no_cycle_falls_back_to_another_year_where_oes_has_the_base_year(every_cycle, shared):
+    """2014-24 and 2016-26: every paid line item gets the base year's OES figure; 25-3099 OES's 25-3090."""
+    _, facts = every_cycle
+    for box in facts:
+        if box["median_pay_annual"] is not None:
+            assert box["median_pay_year"] == box["base_year"], (box["base_year"], box["soc_code"], box["notes"])
+    boxes = {(b["base_year"], b["soc_code"]): b for b in facts}
+    for year in (2012, 2014, 2016):
+        box = boxes[(year, "25-3099")]
+        annual, hourly = oes_median(shared, year, "25-3090")
+        assert (box["median_pay_annual"], box["median_pay_hourly"], box["median_pay_release"]) == (
+            annual,
+            hourly,
+            f"OES May {year}",
+        )
+        assert "publishes EP 25-3099's definition as 25-3090" in box["notes"]
+
+
+def test_declared_oes_equivalents_match_the_ep_workbooks_own_wages(every_cycle, shared):
+    """The evidence for OES_EQUIVALENTS: each EP wage is OES's figure for the declared code in the wage year."""
+    from occstats.sources.ep.layout import OES_EQUIVALENTS
+
+    ep, _ = every_cycle
+    checked = 0
+    for first, last, equivalents in OES_EQUIVALENTS:
+        for year in (y for y in CYCLES if first <= y <= (last or 9999)):
+            for ep_code, oes_code in equivalents.items():
+                row = next(r for r in ep[year] if r["soc_code"] == ep_code)
+                annual, _ = oes_median(shared, row["median_wage_year"], oes_code)
+                assert row["median_wage_annual"] == annual, (year, ep_code, oes_code)
+                checked += 1
+    assert checked == 3

@@ -2,14 +2,15 @@
 
 BLS sheets carry titles and notes above the header, extra sheets (field descriptions, a third
 party's scratch sheet), and appended columns. A table is found by its header: the first row, in
-the first sheet, that holds every anchor column under one of its declared aliases.
+the first sheet, that holds every anchor column under one of its declared aliases. A located table
+knows which of its cells store a formula (occstats.formulas): someone's arithmetic, not a figure.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ import python_calamine
 
 from occstats.archive import Member
 from occstats.errors import SourceError
+from occstats.formulas import Positions, formula_cells
 
 HEADER_SCAN_ROWS = 80
 
@@ -51,12 +53,23 @@ class LocatedTable:
     headers: list[str]  # the header cells as published
     unknown: list[str] = field(default_factory=list)  # headers no alias claims
     rows: list[list[Any]] = field(default_factory=list)  # rows below the header
+    formulas: Positions = frozenset()  # (sheet row, column) of every cell storing a formula
 
     def cell(self, row: list[Any], name: str) -> Any:
         index = self.columns.get(name)
         if index is None or index >= len(row):
             return None
         return row[index]
+
+    def is_formula(self, offset: int, name: str) -> bool:
+        """Whether the cell of field `name` in `rows[offset]` stores a formula rather than a value."""
+        index = self.columns.get(name)
+        return index is not None and (self.header_row + 1 + offset, index) in self.formulas
+
+
+def workbook_formulas(member: Member, sheets: Collection[str] | None = None) -> dict[str, Positions]:
+    """Sheet name -> the cells storing a formula, read from the workbook's own records (`sheets` only)."""
+    return formula_cells(member.data, sheets)
 
 
 def locate_table(
@@ -67,8 +80,12 @@ def locate_table(
     anchors: tuple[str, ...],
     required: tuple[str, ...],
     ignored: tuple[str, ...] = (),
+    formulas: Mapping[str, Positions] | None = None,
 ) -> LocatedTable:
-    """Find the header row holding all `anchors`; fail naming any missing `required` field."""
+    """Find the header row holding all `anchors`; fail naming any missing `required` field.
+
+    `formulas` (from `workbook_formulas`) marks the table's formula cells; without it none are.
+    """
     lookup = {normalize_header(alias): name for name, names in aliases.items() for alias in names}
     ignored_norm = {normalize_header(i) for i in ignored}
     for sheet in workbook.sheet_names:
@@ -97,6 +114,7 @@ def locate_table(
                     headers=[str(c) for c in row],
                     unknown=unknown,
                     rows=rows[index + 1 :],
+                    formulas=(formulas or {}).get(sheet, frozenset()),
                 )
     wanted = ", ".join(f"{a!r}" for a in anchors)
     raise SourceError(label, f"has no sheet with a header row naming {wanted} in its first {HEADER_SCAN_ROWS} rows")

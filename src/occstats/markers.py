@@ -34,8 +34,9 @@ STATUS_MEANINGS: dict[Status, str] = {
     Status.WITHDRAWN: "BLS removed the figure because of reporting errors (`***`)",
     Status.BELOW_REPORTING_THRESHOLD: "fewer than 0.5% of establishments report the occupation (`~`)",
     Status.NOT_PUBLISHED: (
-        "the release carries no figure here: a blank cell, or a statistic that release does not "
-        "publish at all (1997 annual percentiles)"
+        "the release carries no figure here: a blank cell, a cell the file computes with a formula "
+        "(someone's arithmetic, not a published figure; the parser warns naming it), or a statistic that "
+        "release does not publish at all (1997 annual percentiles)"
     ),
     Status.REJECTED: (
         "the file holds a figure that contradicts the release's own other figures (a p90 below its "

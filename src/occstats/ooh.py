@@ -6,6 +6,12 @@ training, number of jobs in the base year, the projected percent change and empl
 Where OES has no national figure for the code in that release, the wage the EP workbook itself
 publishes is used and named as such; where neither exists, the row says so. No figure is taken
 from another year without the row naming the year.
+
+Pay is matched by definition, not by code alone: OES sometimes publishes an EP line item's
+occupation under another code (EP 2012-22's 25-3099 is OES's 25-3090: declared, with evidence, in
+sources/ep/layout.py OES_EQUIVALENTS), and sometimes publishes the same code narrower, having split
+off a part the EP line item includes (a SOC code declared in sources/soc/layout.py as part of it,
+published by OES beside it). A narrower figure is never used for the whole.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import pyarrow.compute as pc
 
 from occstats import schema
 from occstats.classification import Classification
+from occstats.sources.ep import layout as ep_layout
+from occstats.sources.soc import layout as soc_layout
 from occstats.store import Store
 
 _OES_COLUMNS = ["ref_year", "ref_month", "soc_code", "occ_level", "basis", "value", "status", "bound", "source_sha256"]
@@ -40,6 +48,30 @@ def _oes_medians(store: Store, years: Iterable[int]) -> dict[tuple[int, str], di
     return found
 
 
+def _split_off(base: int, code: str) -> set[str]:
+    """Codes declared (sources/soc/layout.py) as a part of `code` in the classification of `base`."""
+    system = soc_layout.BY_NAME[soc_layout.system_for_year(base)]
+    return {d.code for d in system.declared if d.components == (code,) and d.code != code}
+
+
+def oes_code_for(base: int, code: str, oes_codes: set[str], ep_codes: set[str]) -> tuple[str | None, str | None]:
+    """The OES code publishing the EP line item's definition in OES May `base`, and why, if not `code`.
+
+    `oes_codes` are the codes OES publishes that year, `ep_codes` the cycle's line items. None when
+    OES publishes only parts of it: OES's own `code`, if any, then lacks a part the EP line item holds.
+    """
+    declared = ep_layout.oes_equivalents_for(base).get(code)
+    if declared is not None:
+        return declared, f"median pay: OES May {base} publishes EP {code}'s definition as {declared}"
+    parts = (_split_off(base, code) & oes_codes) - ep_codes
+    if parts:
+        return None, (
+            f"OES May {base} publishes {code} split ({', '.join(sorted(parts))} published apart): "
+            f"no OES figure has EP {code}'s definition"
+        )
+    return code, None
+
+
 def _period(base: int, target: int) -> str:
     return f"{base}-{target % 100:02d}"
 
@@ -49,12 +81,21 @@ def quickfacts(store: Store, cls: Classification | None = None) -> pa.Table | No
         return None
     projections = store.read("ep_projections", where=pc.field("occ_type") == "line_item").to_pylist()
     medians = _oes_medians(store, (r["base_year"] for r in projections))
+    oes_codes: dict[int, set[str]] = {}
+    for year, oes_code in medians:
+        oes_codes.setdefault(year, set()).add(oes_code)
+    ep_codes: dict[int, set[str]] = {}
+    for r in projections:
+        ep_codes.setdefault(r["base_year"], set()).add(r["soc_code"])
     records = []
     for ep in projections:
         base, target, code = ep["base_year"], ep["target_year"], ep["soc_code"]
         period = _period(base, target)
         notes: list[str] = []
-        pay = _pay(ep, medians.get((base, code)), notes)
+        oes_code, why = oes_code_for(base, code, oes_codes.get(base, set()), ep_codes[base])
+        if why:
+            notes.append(why)
+        pay = _pay(ep, None if oes_code is None else medians.get((base, oes_code)), notes)
         if ep["education_status"] != "estimate":
             notes.append(f"education and training: {ep['education_status'].replace('_', ' ')} in EP {period}")
         records.append(

@@ -394,6 +394,18 @@ INCOMPLETE_SUMMARIES: dict[int, dict[str, str]] = {
 }
 
 
+# Line items whose definition OES publishes under another code in the cycle's base year:
+# (first base, last base, EP code -> OES code). EP 2012-22 to 2016-26 keep SOC 2010's 25-3099
+# "Teachers and instructors, all other" whole (substitute teachers included: 981.6 thousand jobs in
+# 2012); OES May 2012-2018 split it into 25-3098 Substitute teachers and 25-3099 (2012-2013) or
+# 25-3097 (2014-2018) "..., except substitute teachers" (declared in sources/soc/layout.py), and
+# publish the whole only as the broad group 25-3090, whose one SOC 2010 detailed code is 25-3099.
+# Evidence, the workbooks' own wages: EP 2012-22 publishes $28,540 for 2012 = OES May 2012 25-3090
+# (its 25-3099 is $43,400); EP 2014-24 $30,110 for 2016 = OES May 2016 25-3090; EP 2016-26 $30,850
+# for 2018 = OES May 2018 25-3090. tests/test_real_ooh.py checks every cycle against its workbook.
+OES_EQUIVALENTS: tuple[tuple[int, int | None, dict[str, str]], ...] = ((2012, 2016, {"25-3099": "25-3090"}),)
+
+
 def _by_base(entries: tuple[T, ...], base: int, what: str) -> T:
     found = by_year(tuple((e.first_base, e.last_base, e) for e in entries), base)
     if found is not None:
@@ -428,4 +440,12 @@ def declared_parents_for(base: int) -> dict[str, str]:
     found: dict[str, str] = {}
     for parents in all_by_year(DECLARED_PARENTS, base):
         found.update(parents)
+    return found
+
+
+def oes_equivalents_for(base: int) -> dict[str, str]:
+    """EP line-item code -> the OES code publishing its definition, where the two codes differ."""
+    found: dict[str, str] = {}
+    for equivalents in all_by_year(OES_EQUIVALENTS, base):
+        found.update(equivalents)
     return found

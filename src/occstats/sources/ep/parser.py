@@ -27,7 +27,8 @@ from occstats import schema
 from occstats.archive import pick_member, read_members
 from occstats.cells import Cell, CellError, ExcessPrecision, parse_cell, parse_text
 from occstats.errors import SourceError
-from occstats.excel import open_workbook
+from occstats.excel import open_workbook, workbook_formulas
+from occstats.formulas import Positions
 from occstats.markers import Status
 from occstats.sources.base import ParsedRelease
 from occstats.sources.ep import layout
@@ -93,6 +94,7 @@ class _Sheet:
     matches: dict[str, re.Match[str]] = field(default_factory=dict)  # concept -> header match
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (Excel row number, cells)
     skipped: list[str] = field(default_factory=list)  # codeless text rows that are not footers
+    formulas: Positions = frozenset()  # (sheet row, column) of the cells storing a formula
 
     def header(self, concept: str) -> str:
         return self.headers[self.columns[concept]]
@@ -100,6 +102,10 @@ class _Sheet:
     def cell(self, row: list[Any], concept: str) -> Any:
         index = self.columns.get(concept)
         return row[index] if index is not None and index < len(row) else None
+
+    def is_formula(self, excel_row: int, concept: str) -> bool:
+        index = self.columns.get(concept)
+        return index is not None and (excel_row - 1, index) in self.formulas
 
     def where(self, excel_row: int, concept: str) -> str:
         index = self.columns[concept]
@@ -156,6 +162,7 @@ class _Book:
         )
         self.label = display_name if single else f"{display_name}:{member.name}"
         self.book = open_workbook(member, self.label)
+        self._member = member
         self._cache: dict[str, tuple[list[list[Any]], list[Any]]] = {}
 
     def raw(self, sheet: str, purpose: str) -> tuple[list[list[Any]], list[Any]]:
@@ -174,6 +181,10 @@ class _Book:
 
     def fail(self, sheet: str, problem: str) -> SourceError:
         return SourceError(self.label, problem, sheet=sheet)
+
+    def formulas(self, sheet: str) -> Positions:
+        """The sheet's formula cells (2022-32's link columns hold HYPERLINK formulas; no figure does)."""
+        return workbook_formulas(self._member, {sheet}).get(sheet, frozenset())
 
     def locate(self, sheet: str, purpose: str) -> _Sheet:
         """Title, header block and occupation rows of a sheet, before any concept is matched.
@@ -202,7 +213,7 @@ class _Book:
         if not header_rows:
             raise self.fail(sheet, "has no header row above its first occupation row")
         headers = _joined_headers(rows, merged, header_rows, width=max(len(r) for r in rows[: first + 1]))
-        located = _Sheet(name=sheet, title=" ".join(notes), headers=headers)
+        located = _Sheet(name=sheet, title=" ".join(notes), headers=headers, formulas=self.formulas(sheet))
         located.rows = [(i + 1, rows[i]) for i in range(first, len(rows))]
         return located
 
@@ -469,8 +480,21 @@ class _Parser:
                 f"(kept as published): {_listed(disagree)}",
             )
 
+    def _formula(self, sheet: _Sheet, row: list[Any], excel_row: int, concept: str) -> Cell | None:
+        """NOT_PUBLISHED, with a warning, for a cell storing a formula: arithmetic, not a BLS figure."""
+        if not sheet.is_formula(excel_row, concept):
+            return None
+        self.warn(
+            sheet.name,
+            f"{sheet.where(excel_row, concept)}: holds a formula (cached value {sheet.cell(row, concept)!r}), "
+            "not a published figure; kept as not_published",
+        )
+        return Cell(None, Status.NOT_PUBLISHED, None)
+
     def _number(self, sheet: _Sheet, row: list[Any], excel_row: int, concept: str, decimals: int) -> Cell:
         raw = sheet.cell(row, concept)
+        if (withheld := self._formula(sheet, row, excel_row, concept)) is not None:
+            return withheld
         try:
             return parse_cell(raw, scale=decimals, markers={})
         except ExcessPrecision as exc:
@@ -562,6 +586,8 @@ class _Parser:
         self._coverage(sheet, by_code, records, "median wage")
 
     def _wage(self, sheet: _Sheet, row: list[Any], excel_row: int) -> tuple[Cell, Decimal | None]:
+        if (withheld := self._formula(sheet, row, excel_row, "median_wage_annual")) is not None:
+            return withheld, None
         raw = sheet.cell(row, "median_wage_annual")
         text = _normalize(raw) if isinstance(raw, str) else ""
         if m := _TOP_CODED.match(text):
@@ -570,6 +596,8 @@ class _Parser:
 
     def _marked(self, sheet: _Sheet, row: list[Any], excel_row: int, concept: str, decimals: int) -> Cell:
         raw = sheet.cell(row, concept)
+        if (withheld := self._formula(sheet, row, excel_row, concept)) is not None:
+            return withheld
         try:
             return parse_cell(raw, scale=decimals, markers=layout.NOT_AVAILABLE_MARKERS)
         except CellError as exc:

@@ -16,7 +16,7 @@ from occstats import schema
 from occstats.archive import Member, find_member, pick_member, read_members
 from occstats.cells import Cell, CellError, ExcessPrecision, parse_cell, parse_flag, parse_text
 from occstats.errors import SourceError
-from occstats.excel import LocatedTable, locate_table, open_workbook, sheet_rows
+from occstats.excel import LocatedTable, locate_table, open_workbook, sheet_rows, workbook_formulas
 from occstats.markers import Status
 from occstats.sources.base import ParsedRelease
 from occstats.sources.oes import layout
@@ -71,6 +71,7 @@ def _open(path: Path, display_name: str, expected_year: int | None) -> _Opened:
         anchors=layout.ANCHORS,
         required=layout.REQUIRED,
         ignored=layout.IGNORED,
+        formulas=workbook_formulas(member),
     )
     notes = _release_notes(workbook, table, label, find_member(members, layout.FIELD_DESCRIPTIONS_MEMBER))
     identity = _identify(notes, member.name, display_name, expected_year, label)
@@ -224,7 +225,7 @@ class _RowReader:
                     self.warnings.append(f"{self.label}: row {excel_row} {code} {column}: withheld, {defect.reason}")
                     cell = Cell(None, Status.REJECTED, defect.published)
                 else:
-                    cell = self._cell(raw, excel_row, column, layout.WAGE_SCALE[basis], layout.WAGE_MARKERS)
+                    cell = self._cell(row, excel_row, column, layout.WAGE_SCALE[basis], layout.WAGE_MARKERS)
                 wages.append(self._wage(keys, estimate["occ_level"], basis, stat, cell, flags, excel_row, column))
         if skipped:
             self.warnings.append(f"{self.label}: skipped rows without an occupation code: {'; '.join(skipped)}")
@@ -261,11 +262,9 @@ class _RowReader:
     ) -> tuple[dict[str, Any], dict[str, bool | None]]:
         group = parse_text(self.table.cell(row, "group"))
         level = self._level(group, code, excel_row)
-        employment = self._cell(self.table.cell(row, "tot_emp"), excel_row, "tot_emp", 0, self.era.employment_markers)
-        emp_rse = self._cell(
-            self.table.cell(row, "emp_prse"), excel_row, "emp_prse", 1, self.era.employment_rse_markers
-        )
-        mean_rse = self._cell(self.table.cell(row, "mean_prse"), excel_row, "mean_prse", 1, layout.MEAN_RSE_MARKERS)
+        employment = self._cell(row, excel_row, "tot_emp", 0, self.era.employment_markers)
+        emp_rse = self._cell(row, excel_row, "emp_prse", 1, self.era.employment_rse_markers)
+        mean_rse = self._cell(row, excel_row, "mean_prse", 1, layout.MEAN_RSE_MARKERS)
         flags = {
             "annual_only": self._flag(row, "annual", excel_row),
             "hourly_only": self._flag(row, "hourly", excel_row),
@@ -359,11 +358,20 @@ class _RowReader:
             "source_file": self.source_file,
         }
 
-    def _cell(self, raw: Any, excel_row: int, column: str, scale: int, markers: dict[str, Status]) -> Cell:
+    def _cell(self, row: list[Any], excel_row: int, column: str, scale: int, markers: dict[str, Status]) -> Cell:
+        raw = self.table.cell(row, column)
+        if self.table.is_formula(excel_row - self.table.header_row - 2, column):
+            # A formula is someone's arithmetic, whatever value it cached: 1997's re-save sums the
+            # employment of division 80000 (=SUM(...)) and divides its annual mean.
+            self.warnings.append(
+                f"{self.label}: row {excel_row}, column {column!r}: holds a formula (cached value {raw!r}), "
+                "not a published figure; kept as not_published"
+            )
+            return Cell(None, Status.NOT_PUBLISHED, None)
         try:
             return parse_cell(raw, scale=scale, markers=markers)
         except ExcessPrecision as exc:
-            # BLS never publishes these; a third party's formula in a re-saved copy (1997 has one).
+            # BLS never publishes these: someone else's arithmetic pasted as a value (a formula is caught above).
             self.warnings.append(f"{self.label}: row {excel_row}, column {column!r}: {exc}; kept as not_published")
             return Cell(None, Status.NOT_PUBLISHED, None)
         except CellError as exc:
