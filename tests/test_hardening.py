@@ -490,7 +490,7 @@ def test_restore_brings_a_table_back_as_a_new_version_with_provenance(tmp_path, 
     assert restore["reason"] == "restore of v0: bad revision"
     assert (restore["restored_to"], restore["restored_from"]) == (0, 1)
     assert restore["code_version"] and restore["user"]
-    assert restore["releases"] == [{"dataset": "oes_national", "ref_year": 2021}], "the release whose figures it changed"
+    assert restore["releases"] == [{"dataset": "oes_national", "ref_year": 2021}], "the release it changed"
     assert main(["history", "oes_estimates", "--data-dir", str(data)]) == 0
     assert "restore of v0: bad revision" in capsys.readouterr().out
 

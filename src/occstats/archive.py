@@ -193,7 +193,13 @@ def find_member(members: list[Member], pattern: str) -> Member | None:
 # -- inside a workbook ---------------------------------------------------------------------------
 # An .xlsx is a zip of XML parts; calamine inflates them all and then allocates a sheet's whole
 # used range (rows x columns) at once, so both are bounded here, before it is handed the bytes.
-_CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)\s[^>]*?\br=\"([A-Z]{0,3})([0-9]{1,9})\"")
+# Row and cell references (`<row r="12"`, `<c s="3" r="AB12"`), matched as attributes in any order
+# and with any whitespace before them (no other attribute of a sheet ends in `r` and holds a cell
+# reference; one that did would only make the estimate larger). Two plain patterns starting with a
+# literal, collected into sets, keep the scan in C: a sheet has few distinct rows and columns,
+# however many cells (~1 s for the largest real BLS sheet, 17 MB of XML).
+_REF_COLUMN = re.compile(rb'r="([A-Z]{1,3})[0-9]')
+_REF_ROW = re.compile(rb'r="[A-Z]{0,3}([0-9]{1,9})"')
 _REF_OVERLAP = 512  # a tag cut between two chunks is searched again with the next one
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
@@ -240,7 +246,8 @@ def _scan_part(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, limits: InputLimits, total: int, sheet: bool
 ) -> int:
     """Inflate one part counting its real size (declared sizes can lie); for a sheet, its extent."""
-    max_row = max_col = 0
+    rows: set[bytes] = set()
+    columns: set[bytes] = set()
     tail = b""
     try:
         with zf.open(info) as fh:
@@ -254,12 +261,13 @@ def _scan_part(
                     )
                 if sheet:
                     window = tail + chunk
-                    for col, row in _CELL_REF.findall(window):
-                        max_row = max(max_row, int(row))
-                        max_col = max(max_col, _column_number(col))
+                    rows.update(_REF_ROW.findall(window))
+                    columns.update(_REF_COLUMN.findall(window))
                     tail = window[-_REF_OVERLAP:]
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error, RuntimeError) as exc:
         raise SourceError(label, f"part {info.filename!r} is truncated or corrupt ({exc})") from exc
+    max_row = max(map(int, rows), default=0)
+    max_col = max(map(_column_number, columns), default=0)
     if max_row > limits.max_rows:
         raise SourceError(
             label,
