@@ -42,14 +42,14 @@ def test_members_escaping_the_archive_are_refused(tmp_path, member):
 
 
 def test_member_declared_too_large_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setenv("OCCSTATS_MAX_INFLATED_BYTES", "1000")
     data = zip_bytes({"national_M2024_dl.xlsx": b"\0" * 5000})
     with pytest.raises(SourceError, match="would decompress to 5000 bytes"):
         archive.read_members(write(tmp_path, "big.zip", data))
 
 
 def test_member_lying_about_its_size_is_stopped_while_inflating(tmp_path, monkeypatch):
-    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setenv("OCCSTATS_MAX_INFLATED_BYTES", "1000")
     monkeypatch.setattr(archive, "CHUNK", 256)
     path = write(tmp_path, "bomb.zip", zip_bytes({"national_M2024_dl.xlsx": b"\0" * 5000}))
     # Rewrite the declared sizes (local header and central directory) to claim 10 bytes.

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from occstats.errors import SourceError
+from occstats.settings import DEFAULT_MAX_INFLATED_BYTES, InputLimits
 
 # No BLS workbook we read is anywhere near this; a member that inflates past it is refused.
-MAX_MEMBER_BYTES = 256 * 1024 * 1024
+# The limit in force is OCCSTATS_MAX_INFLATED_BYTES (InputLimits); this is its default.
+MAX_MEMBER_BYTES = DEFAULT_MAX_INFLATED_BYTES
 MAX_MEMBERS = 500
 CHUNK = 1 << 20
 
@@ -64,12 +67,13 @@ def _html_title(data: bytes) -> str:
     return " ".join(match.group(1).decode("utf-8", "replace").split())[:120]
 
 
-def read_members(path: Path, *, display_name: str | None = None) -> list[Member]:
+def read_members(path: Path, *, display_name: str | None = None, limits: InputLimits | None = None) -> list[Member]:
     """The files a landed file holds: a zip's members, or the file itself.
 
     Raises SourceError naming the file for HTML pages, truncated or corrupt zips, unsafe member
-    names and oversized members.
+    names, symbolic links, encrypted and oversized members.
     """
+    limit = (limits or InputLimits.from_env()).max_inflated_bytes
     name = display_name or path.name
     data = path.read_bytes()
     kind = sniff(data[:1024])
@@ -81,7 +85,7 @@ def read_members(path: Path, *, display_name: str | None = None) -> list[Member]
             f"is an HTML page, not a workbook or zip{hint}; upstream probably served an error page",
         )
     if kind == "zip" and not _is_xlsx(data):
-        return _zip_members(data, name)
+        return _zip_members(data, name, limit)
     if kind in ("xls", "zip"):
         return [Member(name=Path(name).name, data=data)]
     if len(data) == 0:
@@ -99,7 +103,7 @@ def _is_xlsx(data: bytes) -> bool:
     return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
 
 
-def _zip_members(data: bytes, name: str) -> list[Member]:
+def _zip_members(data: bytes, name: str, limit: int = MAX_MEMBER_BYTES) -> list[Member]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -113,14 +117,26 @@ def _zip_members(data: bytes, name: str) -> list[Member]:
             _check_member_name(info.filename, name)
             if _is_junk(info.filename):
                 continue
-            if info.file_size > MAX_MEMBER_BYTES:
+            _check_member_kind(info, name)
+            if info.file_size > limit:
                 raise SourceError(
                     name,
                     f"member {info.filename!r} would decompress to {info.file_size} bytes, "
-                    f"over the {MAX_MEMBER_BYTES}-byte limit",
+                    f"over the {limit}-byte limit (OCCSTATS_MAX_INFLATED_BYTES)",
                 )
-            members.append(Member(name=info.filename, data=_read_bounded(zf, info, name)))
+            members.append(Member(name=info.filename, data=_read_bounded(zf, info, name, limit)))
     return members
+
+
+def _check_member_kind(info: zipfile.ZipInfo, archive: str) -> None:
+    """Symbolic links and encrypted members are never BLS content; say which one it is."""
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and stat.S_ISLNK(mode):  # made on Unix, with a symlink's mode bits
+        raise SourceError(archive, f"member {info.filename!r} is a symbolic link, not a file; refused")
+    if info.flag_bits & 0x1:
+        raise SourceError(
+            archive, f"member {info.filename!r} is encrypted (password-protected); BLS publishes no encrypted files"
+        )
 
 
 def _check_member_name(member: str, archive: str) -> None:
@@ -136,17 +152,18 @@ def _is_junk(member: str) -> bool:
     return any(p == "__MACOSX" or p.startswith(".") for p in parts)
 
 
-def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: str) -> bytes:
+def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
     """Decompress while counting: a zip's declared size can lie (a zip bomb)."""
     out = bytearray()
     try:
         with zf.open(info) as fh:
             while chunk := fh.read(CHUNK):
                 out += chunk
-                if len(out) > MAX_MEMBER_BYTES:
+                if len(out) > limit:
                     raise SourceError(
                         archive,
-                        f"member {info.filename!r} decompresses past the {MAX_MEMBER_BYTES}-byte limit; refused",
+                        f"member {info.filename!r} decompresses past the {limit}-byte limit "
+                        f"(OCCSTATS_MAX_INFLATED_BYTES); refused",
                     )
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
         raise SourceError(archive, f"member {info.filename!r} is truncated or corrupt ({exc})") from exc
@@ -171,3 +188,103 @@ def pick_member(members: list[Member], pattern: str, archive: str, what: str) ->
 def find_member(members: list[Member], pattern: str) -> Member | None:
     regex = re.compile(pattern, re.IGNORECASE)
     return next((m for m in members if regex.search(m.base_name)), None)
+
+
+# -- inside a workbook ---------------------------------------------------------------------------
+# An .xlsx is a zip of XML parts; calamine inflates them all and then allocates a sheet's whole
+# used range (rows x columns) at once, so both are bounded here, before it is handed the bytes.
+# Row and cell references (`<row r="12"`, `<c s="3" r="AB12"`), matched as attributes in any order
+# and with any whitespace before them (no other attribute of a sheet ends in `r` and holds a cell
+# reference; one that did would only make the estimate larger). Two plain patterns starting with a
+# literal, collected into sets, keep the scan in C: a sheet has few distinct rows and columns,
+# however many cells (~1 s for the largest real BLS sheet, 17 MB of XML).
+_REF_COLUMN = re.compile(rb'r="([A-Z]{1,3})[0-9]')
+_REF_ROW = re.compile(rb'r="[A-Z]{0,3}([0-9]{1,9})"')
+_REF_OVERLAP = 512  # a tag cut between two chunks is searched again with the next one
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def check_workbook(member: Member, label: str, limits: InputLimits | None = None) -> None:
+    """Refuse, naming the file, a workbook a reader should not be handed.
+
+    Nested zips, encrypted workbooks, parts that inflate (declared or really) past the limit, and
+    sheets whose cell references reach past the row or cell limit.
+    """
+    limits = limits or InputLimits.from_env()
+    kind = sniff(member.data[:1024])
+    if kind == "xls" and ENCRYPTED_PACKAGE in member.data[: 1 << 20]:
+        raise SourceError(label, "is an encrypted (password-protected) workbook; BLS publishes no encrypted files")
+    if kind != "zip":
+        return
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(member.data))
+    except zipfile.BadZipFile:
+        return  # the reader says it cannot read it, naming the file
+    if not _is_xlsx(member.data):
+        zf.close()
+        raise SourceError(label, "is a zip archive inside the archive (a nested zip), not a workbook; refused")
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            raise SourceError(label, f"has {len(infos)} parts; more than the {MAX_MEMBERS} allowed")
+        declared = sum(i.file_size for i in infos)
+        if declared > limits.max_inflated_bytes:
+            raise SourceError(
+                label,
+                f"would decompress to {declared} bytes (its XML parts), over the {limits.max_inflated_bytes}-byte "
+                f"limit (OCCSTATS_MAX_INFLATED_BYTES); refused",
+            )
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise SourceError(label, f"part {info.filename!r} is encrypted; refused")
+            sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            total = _scan_part(zf, info, label, limits, total, sheet)
+
+
+def _scan_part(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, limits: InputLimits, total: int, sheet: bool
+) -> int:
+    """Inflate one part counting its real size (declared sizes can lie); for a sheet, its extent."""
+    rows: set[bytes] = set()
+    columns: set[bytes] = set()
+    tail = b""
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                total += len(chunk)
+                if total > limits.max_inflated_bytes:
+                    raise SourceError(
+                        label,
+                        f"decompresses past the {limits.max_inflated_bytes}-byte limit (OCCSTATS_MAX_INFLATED_BYTES) "
+                        f"in part {info.filename!r}; refused",
+                    )
+                if sheet:
+                    window = tail + chunk
+                    rows.update(_REF_ROW.findall(window))
+                    columns.update(_REF_COLUMN.findall(window))
+                    tail = window[-_REF_OVERLAP:]
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, RuntimeError) as exc:
+        raise SourceError(label, f"part {info.filename!r} is truncated or corrupt ({exc})") from exc
+    max_row = max(map(int, rows), default=0)
+    max_col = max(map(_column_number, columns), default=0)
+    if max_row > limits.max_rows:
+        raise SourceError(
+            label,
+            f"sheet part {info.filename!r} reaches row {max_row}, over the {limits.max_rows}-row limit "
+            f"(OCCSTATS_MAX_ROWS); refused",
+        )
+    if max_row * max(max_col, 1) > limits.max_cells:
+        raise SourceError(
+            label,
+            f"sheet part {info.filename!r} spans {max_row} rows x {max_col} columns, over the "
+            f"{limits.max_cells}-cell limit (OCCSTATS_MAX_CELLS); refused",
+        )
+    return total
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number

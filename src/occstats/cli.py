@@ -23,9 +23,15 @@ from occstats.settings import ENV_DATA_DIR, ENV_MIRROR, ENV_USER_AGENT, Settings
 PRODUCTS = tuple(REGISTRY)
 
 
+WRITING_COMMANDS = ("refresh", "import", "restore")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.resolve(
-        data_dir=args.data_dir, mirror=getattr(args, "mirror", None), user_agent=getattr(args, "user_agent", None)
+        data_dir=args.data_dir,
+        mirror=getattr(args, "mirror", None),
+        user_agent=getattr(args, "user_agent", None),
+        writable=args.command in WRITING_COMMANDS,
     )
 
 
@@ -113,10 +119,32 @@ def cmd_history(args: argparse.Namespace) -> int:
         releases = describe_releases([tuple(r.values()) for r in e.get("releases", [])])
         sources = e.get("sources", [])
         raw = f"{sources[0]['sha256'][:12]}" if len(sources) == 1 else f"{len(sources)} files" if sources else ""
+        operation = e.get("reason") if e.get("restored_to") is not None else e["operation"]
         rows.append(
-            (e["version"], e["timestamp"], e["operation"], e.get("rows_added"), releases, raw, e.get("code_version"))
+            (e["version"], e["timestamp"], operation, e.get("rows_added"), releases, raw, e.get("code_version"))
         )
     print(render(columns, rows, args.format))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from occstats.fingerprint import code_version
+    from occstats.store import Store
+
+    store = Store(_settings(args).curated_dir)
+    if not store.exists(args.table):
+        raise ConfigError(f"no table {args.table!r} in {store.root}; tables: {', '.join(store.names()) or 'none'}")
+    metadata: dict[str, Any] = {"code_version": code_version()}
+    if args.reason:
+        metadata["reason"] = f"restore of v{args.version}: {args.reason}"
+    try:
+        version = store.restore(args.table, args.version, metadata)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    if version is None:
+        print(f"{args.table} is at version {args.version} already; nothing written")
+    else:
+        print(f"{args.table}: restored version {args.version} as version {version}")
     return 0
 
 
@@ -228,6 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser("restore", parents=[common], help="bring a table back to an earlier version, as a new version")
+    p.add_argument("table")
+    p.add_argument("version", type=int, help="the version to bring back (see `occstats history TABLE`)")
+    p.add_argument("--reason", help="why, recorded in the new version's provenance")
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("lineage", parents=[common], help="the codes an occupation maps through, release by release")
     p.add_argument("code", help="an occupation code, e.g. 29-2071")

@@ -16,7 +16,7 @@ from typing import Any
 
 import python_calamine
 
-from occstats.archive import Member
+from occstats.archive import Member, check_workbook
 from occstats.errors import SourceError
 from occstats.formulas import Positions, formula_cells
 
@@ -30,6 +30,8 @@ def normalize_header(text: Any) -> str:
 
 
 def open_workbook(member: Member, label: str) -> python_calamine.CalamineWorkbook:
+    """Open a workbook, after checking it cannot unpack past the input limits (check_workbook)."""
+    check_workbook(member, label)
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(member.data))
     except Exception as exc:  # calamine raises its own error types for every malformed input

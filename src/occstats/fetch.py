@@ -13,21 +13,26 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.util.retry import Retry
 
 from occstats.errors import FetchError, ReleaseUnavailable
-from occstats.settings import Settings
+from occstats.settings import Settings, redact
 
 log = logging.getLogger(__name__)
 
 CHUNK = 1 << 16
-RETRY_STATUSES = (429, 500, 502, 503, 504)
+RETRY_STATUSES = (429, 500, 502, 503, 504)  # 403, 404 and 410 are answers, never retried
+MAX_REDIRECTS = 5
+BLS_DOMAIN = "bls.gov"
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class Validators:
 class Fetched:
     """The outcome of one fetch: a new file in a temporary path, or nothing new."""
 
-    url: str  # the canonical BLS URL
+    url: str  # the canonical BLS URL (credentials removed, as everywhere below)
     fetched_from: str  # where the bytes actually came from (mirror or redirect target)
     changed: bool
     path: Path | None  # temporary file; the caller lands it or deletes it
@@ -125,25 +130,33 @@ def _not_modified_since(header: str | None, mtime: float) -> bool:
 
 
 def make_session(settings: Settings) -> requests.Session:
-    """A session with a contact User-Agent and urllib3 retries with exponential backoff."""
-    retry = Retry(
-        total=settings.http_retries,
-        connect=settings.http_retries,
-        read=settings.http_retries,
-        status=settings.http_retries,
-        backoff_factor=settings.http_backoff,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
+    """A session with a contact User-Agent; retries, redirects and the deadline are `fetch`'s.
+
+    urllib3's own retries are off: they would sleep as long as a server's Retry-After asks and
+    know nothing of the per-file deadline. requests' redirect following is off too: it would
+    follow a redirect to any scheme a mounted adapter serves, `file://` included.
+    """
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = HTTPAdapter(max_retries=Retry(total=0, connect=0, read=0, redirect=0, status=0, raise_on_status=False))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.mount("file://", LocalFileAdapter())
     session.headers["User-Agent"] = settings.user_agent
+    session.max_redirects = MAX_REDIRECTS
     return session
+
+
+def allowed_hosts(settings: Settings, url: str) -> frozenset[str]:
+    """Hosts a redirect may lead to: BLS's, the canonical URL's and the configured mirror's."""
+    hosts = {urlsplit(url).hostname or ""}
+    if settings.mirror and settings.mirror.startswith(("http://", "https://")):
+        hosts.add(urlsplit(settings.mirror).hostname or "")
+    return frozenset(h.lower() for h in hosts if h)
+
+
+def _host_allowed(host: str | None, allowed: frozenset[str]) -> bool:
+    host = (host or "").lower()
+    return host in allowed or host == BLS_DOMAIN or host.endswith("." + BLS_DOMAIN)
 
 
 def fetch(
@@ -156,7 +169,8 @@ def fetch(
     """Fetch the first of `urls` upstream has, conditionally on what was landed before.
 
     Raises ReleaseUnavailable when every URL answers 404/410, FetchError for anything else that
-    survives the retries (403 included, with the User-Agent advice BLS's 403 needs).
+    survives the retries (403 included, with the User-Agent advice BLS's 403 needs). Every URL in
+    what this returns or raises has its credentials removed.
     """
     own_session = session is None
     session = session or make_session(settings)
@@ -167,7 +181,7 @@ def fetch(
             try:
                 result = _fetch_one(session, url, target, dest_dir, settings, previous)
             except _NotFound as exc:
-                missing.append(f"{target} ({exc})")
+                missing.append(f"{redact(target)} ({exc})")
                 continue
             return result
     finally:
@@ -180,6 +194,101 @@ def fetch(
 
 class _NotFound(Exception):
     pass
+
+
+class _Deadline:
+    """One overall time budget for a file: every try, every wait and the whole body."""
+
+    def __init__(self, seconds: float, target: str) -> None:
+        self.seconds = seconds
+        self.target = target
+        self.ends = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.ends - time.monotonic()
+
+    def check(self, doing: str) -> None:
+        if self.left() <= 0:
+            raise FetchError(
+                f"{redact(self.target)}: gave up {doing} after the {self.seconds:g}-second deadline per file "
+                f"(OCCSTATS_FETCH_DEADLINE)"
+            )
+
+    def timeout(self, settings: Settings) -> tuple[float, float]:
+        left = max(self.left(), 0.001)
+        return min(settings.connect_timeout, left), min(settings.read_timeout, left)
+
+
+def _retry_wait(response: requests.Response | None, attempt: int, settings: Settings) -> float:
+    """Exponential backoff, or the server's Retry-After when it asks for longer, capped."""
+    wait = settings.http_backoff * (2 ** (attempt - 1)) if settings.http_backoff else 0.0
+    header = response.headers.get("Retry-After") if response is not None else None
+    if header:
+        asked: float | None
+        if header.strip().isdigit():
+            asked = float(header.strip())
+        else:
+            try:
+                asked = email.utils.parsedate_to_datetime(header).timestamp() - time.time()
+            except (TypeError, ValueError):
+                asked = None
+        if asked is not None:
+            wait = max(wait, asked)
+    return max(0.0, min(wait, settings.max_retry_after))
+
+
+def _get(
+    session: requests.Session,
+    url: str,
+    target: str,
+    headers: dict[str, str],
+    settings: Settings,
+    deadline: _Deadline,
+) -> requests.Response:
+    """GET with retries on connection errors, 429 and 5xx, and redirects only to allowed http(s) hosts."""
+    allowed = allowed_hosts(settings, url)
+    attempt = 0
+    while True:
+        attempt += 1
+        current, hops = target, 0
+        try:
+            while True:
+                deadline.check("connecting")
+                response = session.get(
+                    current, headers=headers, stream=True, timeout=deadline.timeout(settings), allow_redirects=False
+                )
+                if not response.is_redirect:
+                    break
+                location = urljoin(current, response.headers["Location"])
+                response.close()
+                parts = urlsplit(location)
+                if parts.scheme.lower() not in ("http", "https") or not _host_allowed(parts.hostname, allowed):
+                    raise FetchError(
+                        f"{redact(target)}: refused a redirect to {redact(location)!r}; redirects may lead only "
+                        f"to http(s) on {', '.join(sorted({*allowed, BLS_DOMAIN}))}"
+                    )
+                hops += 1
+                if hops > MAX_REDIRECTS:
+                    raise FetchError(f"{redact(target)}: more than {MAX_REDIRECTS} redirects")
+                current = location
+        except requests.RequestException as exc:
+            if attempt > settings.http_retries or not isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+                raise FetchError(f"{redact(target)}: {type(exc).__name__}: {redact(str(exc))}") from exc
+            response = None
+        else:
+            if response.status_code not in RETRY_STATUSES or attempt > settings.http_retries:
+                return response
+        wait = _retry_wait(response, attempt, settings)
+        if response is not None:
+            response.close()
+        if wait >= deadline.left():
+            status = f"HTTP {response.status_code}" if response is not None else "no answer"
+            raise FetchError(
+                f"{redact(target)}: {status}; a retry in {wait:g} s would pass the {deadline.seconds:g}-second "
+                f"deadline per file (OCCSTATS_FETCH_DEADLINE)"
+            )
+        log.info("retrying %s in %.1f s (try %d)", redact(target), wait, attempt + 1)
+        time.sleep(wait)
 
 
 def _fetch_one(
@@ -196,36 +305,35 @@ def _fetch_one(
     if previous and previous.last_modified:
         headers["If-Modified-Since"] = previous.last_modified
     fetched_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    try:
-        response = session.get(
-            target,
-            headers=headers,
-            stream=True,
-            timeout=(settings.connect_timeout, settings.read_timeout),
-        )
-    except requests.RequestException as exc:
-        raise FetchError(f"{target}: {type(exc).__name__}: {exc}") from exc
+    deadline = _Deadline(settings.fetch_deadline, target)
+    shown = redact(target)
+    response = _get(session, url, target, headers, settings, deadline)
     with response:
         status = response.status_code
         if status in (404, 410):
             raise _NotFound(f"HTTP {status}")
         if status == 403:
             raise FetchError(
-                f"{target}: HTTP 403 Forbidden. BLS refuses clients without a contact User-Agent; "
+                f"{shown}: HTTP 403 Forbidden. BLS refuses clients without a contact User-Agent; "
                 f"set OCCSTATS_USER_AGENT (or --user-agent) to something like "
                 f"'occstats/0.1 (you@example.org)'. Sent: {settings.user_agent!r}"
             )
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
         common = {
-            "url": url,
-            "fetched_from": response.url or target,
+            "url": redact(url),
+            "fetched_from": redact(response.url or target),
             "user_agent": settings.user_agent,
             "fetched_at": fetched_at,
             "etag": etag,
             "last_modified": last_modified,
         }
         if status == 304:
+            if not headers:
+                raise FetchError(
+                    f"{shown}: answered 304 Not Modified to a request that was not conditional "
+                    f"(nothing held to compare with); the server or a proxy in front of it is misbehaving"
+                )
             return Fetched(
                 changed=False,
                 path=None,
@@ -235,15 +343,18 @@ def _fetch_one(
                 **common,
             )
         if status != 200:
-            raise FetchError(f"{target}: HTTP {status} {response.reason} (after retries)")
-        path, sha, size = _stream_to_temp(response, dest_dir, target)
+            after = " (after retries)" if status in RETRY_STATUSES else ""
+            raise FetchError(f"{shown}: HTTP {status} {response.reason}{after}")
+        path, sha, size = _stream_to_temp(response, dest_dir, shown, deadline)
     if previous and previous.sha256 == sha:
         path.unlink()
         return Fetched(changed=False, path=None, sha256=sha, size=size, reason="same content hash", **common)
     return Fetched(changed=True, path=path, sha256=sha, size=size, reason="downloaded", **common)
 
 
-def _stream_to_temp(response: requests.Response, dest_dir: Path, target: str) -> tuple[Path, str, int]:
+def _stream_to_temp(
+    response: requests.Response, dest_dir: Path, target: str, deadline: _Deadline
+) -> tuple[Path, str, int]:
     """Write the body to a temporary file beside its destination, hashing as it streams."""
     dest_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -252,21 +363,33 @@ def _stream_to_temp(response: requests.Response, dest_dir: Path, target: str) ->
     path = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
-            for chunk in response.iter_content(CHUNK):
+            for chunk in _chunks(response):
                 out.write(chunk)
                 digest.update(chunk)
                 size += len(chunk)
+                deadline.check(f"downloading (after {size} bytes)")
         expected = response.headers.get("Content-Length")
         encoded = response.headers.get("Content-Encoding") not in (None, "", "identity")
         if not encoded and expected is not None and expected.isdigit() and int(expected) != size:
             raise FetchError(f"{target}: body ended after {size} of {expected} bytes")
-    except (requests.RequestException, OSError) as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         path.unlink(missing_ok=True)
-        raise FetchError(f"{target}: download interrupted: {exc}") from exc
+        raise FetchError(f"{target}: download interrupted: {redact(str(exc))}") from exc
     except FetchError:
         path.unlink(missing_ok=True)
         raise
     return path, digest.hexdigest(), size
+
+
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: `read1` returns what one read brings, so a server trickling bytes
+    cannot hold a 64 KiB read open past the deadline the caller checks between chunks."""
+    raw = response.raw
+    if isinstance(raw, urllib3.response.BaseHTTPResponse):
+        while chunk := raw.read1(CHUNK, decode_content=True):
+            yield chunk
+    else:
+        yield from response.iter_content(CHUNK)
 
 
 def sha256_file(path: Path) -> str:

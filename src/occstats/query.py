@@ -32,7 +32,18 @@ def connect(store: Store, as_of: dict[str, int] | None = None) -> duckdb.DuckDBP
     unknown = sorted(set(as_of) - set(names))
     if unknown:
         raise ConfigError(f"--as-of names tables that do not exist: {', '.join(unknown)}")
-    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    # Read-only by DuckDB's own settings: no file or network access from SQL (COPY ... TO, ATTACH,
+    # read_csv('/etc/passwd'), INSTALL/LOAD), and the configuration locked so SQL cannot undo it.
+    # The tables stay readable: pyarrow reads the registered datasets, not DuckDB's file system.
+    con = duckdb.connect(
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "enable_external_access": False,
+            "allow_community_extensions": False,
+            "lock_configuration": True,
+        }
+    )
     for name in names:
         version = as_of.get(name)
         try:

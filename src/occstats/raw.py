@@ -104,7 +104,9 @@ class RawStore:
             **provenance,
         }
         manifest_path = folder / MANIFEST
-        manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        manifest_tmp = folder / f".{MANIFEST}.part"  # a landing without its manifest is no landing: never a torn one
+        manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        os.replace(manifest_tmp, manifest_path)
         for path in (target, manifest_path):
             path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         return Landing(product, release_id, target, manifest), True

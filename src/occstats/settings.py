@@ -7,10 +7,14 @@ or a flow can run two data directories side by side.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from occstats import __version__
+from occstats.errors import ConfigError
 
 ENV_DATA_DIR = "OCCSTATS_DATA_DIR"
 ENV_MIRROR = "OCCSTATS_MIRROR"
@@ -19,6 +23,20 @@ ENV_HTTP_RETRIES = "OCCSTATS_HTTP_RETRIES"
 ENV_HTTP_BACKOFF = "OCCSTATS_HTTP_BACKOFF"
 ENV_TASK_RETRIES = "OCCSTATS_TASK_RETRIES"
 ENV_TASK_RETRY_DELAY = "OCCSTATS_TASK_RETRY_DELAY"
+ENV_CONNECT_TIMEOUT = "OCCSTATS_CONNECT_TIMEOUT"
+ENV_READ_TIMEOUT = "OCCSTATS_READ_TIMEOUT"
+ENV_MAX_RETRY_AFTER = "OCCSTATS_MAX_RETRY_AFTER"
+ENV_FETCH_DEADLINE = "OCCSTATS_FETCH_DEADLINE"
+ENV_MAX_INFLATED_BYTES = "OCCSTATS_MAX_INFLATED_BYTES"
+ENV_MAX_ROWS = "OCCSTATS_MAX_ROWS"
+ENV_MAX_CELLS = "OCCSTATS_MAX_CELLS"
+
+# What one input file may unpack to. No BLS workbook we read comes near these (the largest national
+# workbook is a few MB of XML and ~1,400 rows); a workbook past them is refused before a reader
+# allocates for it (calamine allocates rows x columns of a sheet's used range at once).
+DEFAULT_MAX_INFLATED_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_ROWS = 1_048_576  # Excel's own limit
+DEFAULT_MAX_CELLS = 20_000_000
 
 # BLS answers 403 to clients that do not say who they are. A real deployment must put a contact
 # address here (OCCSTATS_USER_AGENT); the default names the project so a mirror or BLS log shows it.
@@ -28,14 +46,93 @@ DEFAULT_USER_AGENT = (
 )
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]*@")
 
 
-def _env_float(name: str, default: float) -> float:
+def redact(text: str | None) -> str | None:
+    """`http://user:pw@host/x` -> `http://host/x`, in a URL or anywhere in a message.
+
+    Use it on every URL (or error text holding one) that is recorded or printed: manifests,
+    commit metadata, flow parameters, log lines.
+    """
+    return None if text is None else _USERINFO.sub(r"\1", text)
+
+
+def _env_number(name: str, default: float, kind: type, minimum: float) -> float:
     raw = os.environ.get(name)
-    return float(raw) if raw not in (None, "") else default
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name}={raw!r} is not {what}") from None
+    if not value >= minimum:  # also refuses nan
+        raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
+    return value
+
+
+def _env_int(name: str, default: int, minimum: int = 0) -> int:
+    return int(_env_number(name, default, int, minimum))
+
+
+def _env_float(name: str, default: float, minimum: float = 0.0) -> float:
+    return float(_env_number(name, default, float, minimum))
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """How much one input file may unpack to, and how large a sheet may be."""
+
+    max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_cells: int = DEFAULT_MAX_CELLS
+
+    @classmethod
+    def from_env(cls) -> InputLimits:
+        """The limits set in the environment (readers are not handed Settings, so they ask here)."""
+        return cls(
+            max_inflated_bytes=_env_int(ENV_MAX_INFLATED_BYTES, DEFAULT_MAX_INFLATED_BYTES, 1),
+            max_rows=_env_int(ENV_MAX_ROWS, DEFAULT_MAX_ROWS, 1),
+            max_cells=_env_int(ENV_MAX_CELLS, DEFAULT_MAX_CELLS, 1),
+        )
+
+
+def check_mirror(mirror: str) -> str:
+    """A mirror is an http(s) URL with a host, or a directory that exists; anything else is a usage error."""
+    parts = urlsplit(mirror)
+    if parts.scheme.lower() in ("http", "https"):
+        if not parts.hostname:
+            raise ConfigError(f"--mirror {redact(mirror)!r} names no host")
+        return mirror
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", mirror):
+        raise ConfigError(
+            f"--mirror {redact(mirror)!r}: only http:// and https:// URLs or a local directory are supported"
+        )
+    if not Path(mirror).expanduser().is_dir():
+        raise ConfigError(f"--mirror {mirror!r} is neither an http(s) URL nor an existing directory")
+    return mirror
+
+
+def check_data_dir(path: Path, *, writable: bool) -> Path:
+    """A data directory is a directory (or can become one) and, for commands that write, writable.
+
+    Writability is tried, not inferred from permission bits (root passes those even on a
+    read-only filesystem): a command that writes creates the directory and a scratch file in it.
+    """
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"data directory {str(path)!r} is not a directory")
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise ConfigError(f"data directory {str(path)!r} cannot be created: {str(existing)!r} is not a directory")
+    if writable:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=path, prefix=".occstats-probe-"):
+                pass
+        except OSError as exc:
+            raise ConfigError(f"data directory {str(path)!r} is not writable ({exc.strerror or exc})") from None
+    return path
 
 
 @dataclass(frozen=True)
@@ -43,14 +140,17 @@ class Settings:
     """Everything a run needs to know about where data lives and how to reach upstream."""
 
     data_dir: Path
-    mirror: str | None = None
+    mirror: str | None = field(default=None, repr=False)  # may hold credentials: never print it raw
     user_agent: str = DEFAULT_USER_AGENT
     http_retries: int = 4
     http_backoff: float = 1.0
     connect_timeout: float = 10.0
     read_timeout: float = 120.0
+    max_retry_after: float = 60.0  # a server's Retry-After beyond this is cut to it
+    fetch_deadline: float = 600.0  # one file, all tries and waits included
     task_retries: int = 2
     task_retry_delay: float = 10.0
+    limits: InputLimits = field(default_factory=InputLimits)
 
     @property
     def raw_dir(self) -> Path:
@@ -66,17 +166,33 @@ class Settings:
         data_dir: str | Path | None = None,
         mirror: str | None = None,
         user_agent: str | None = None,
+        *,
+        writable: bool = False,
     ) -> Settings:
-        """Options win over environment, environment over defaults."""
+        """Options win over environment, environment over defaults; a bad value is a ConfigError.
+
+        A mirror given without credentials takes them from OCCSTATS_MIRROR when that names the
+        same URL with them: a caller can pass the redacted URL on (as a flow parameter, say) and
+        keep the password out of what is recorded.
+        """
         resolved_dir = Path(data_dir or os.environ.get(ENV_DATA_DIR) or "data").expanduser().resolve()
+        env_mirror = os.environ.get(ENV_MIRROR) or None
+        if mirror and env_mirror and mirror != env_mirror and redact(env_mirror) == mirror:
+            mirror = env_mirror
+        chosen_mirror = mirror or env_mirror
         return cls(
-            data_dir=resolved_dir,
-            mirror=mirror or os.environ.get(ENV_MIRROR) or None,
+            data_dir=check_data_dir(resolved_dir, writable=writable),
+            mirror=check_mirror(chosen_mirror) if chosen_mirror else None,
             user_agent=user_agent or os.environ.get(ENV_USER_AGENT) or DEFAULT_USER_AGENT,
             http_retries=_env_int(ENV_HTTP_RETRIES, 4),
             http_backoff=_env_float(ENV_HTTP_BACKOFF, 1.0),
+            connect_timeout=_env_float(ENV_CONNECT_TIMEOUT, 10.0, 0.001),
+            read_timeout=_env_float(ENV_READ_TIMEOUT, 120.0, 0.001),
+            max_retry_after=_env_float(ENV_MAX_RETRY_AFTER, 60.0),
+            fetch_deadline=_env_float(ENV_FETCH_DEADLINE, 600.0, 0.001),
             task_retries=_env_int(ENV_TASK_RETRIES, 2),
             task_retry_delay=_env_float(ENV_TASK_RETRY_DELAY, 10.0),
+            limits=InputLimits.from_env(),
         )
 
 

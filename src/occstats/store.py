@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import getpass
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 from deltalake import CommitProperties, DeltaTable, write_deltalake
-from deltalake.exceptions import TableNotFoundError
+from deltalake.exceptions import DeltaError, TableNotFoundError
 
 from occstats.schema import TABLES, Table
 
@@ -131,7 +133,7 @@ class Store:
     def version(self, name: str) -> int | None:
         return self.delta(name).version() if self.exists(name) else None
 
-    def release_summary(self, tbl: Table) -> dict[ReleaseValues, ReleaseState]:
+    def release_summary(self, tbl: Table, version: int | None = None) -> dict[ReleaseValues, ReleaseState]:
         """Per release: how many rows the table holds and which raw files (sha256) they came from.
 
         One grouped read of a few columns, whatever the number of releases. Derived tables that
@@ -141,7 +143,7 @@ class Store:
             return {}
         keys = list(tbl.release_key)
         columns = [*keys, "source_sha256"] if "source_sha256" in tbl.names else keys
-        grouped = self.read(tbl.name, columns=columns).group_by(columns).aggregate([([], "count_all")])
+        grouped = self.read(tbl.name, version, columns=columns).group_by(columns).aggregate([([], "count_all")])
         summary: dict[ReleaseValues, ReleaseState] = {}
         values = zip(
             *(grouped.column(c).to_pylist() for c in columns), grouped.column("count_all").to_pylist(), strict=True
@@ -244,3 +246,51 @@ class Store:
                 commit_properties=properties,
             )
         return self.version(tbl.name), changes
+
+    def restore(self, name: str, version: int, metadata: dict[str, Any]) -> int | None:
+        """Bring table `name` back to what it held at `version`, as a new version; return its number.
+
+        The table's history is kept: the restore is one more commit, carrying our provenance
+        (`metadata` plus who ran it, from and to which version, and the releases whose content it
+        changes) under the same key as every write, so `history` shows it. Restoring the version
+        the table is at writes nothing and returns None. Raises ValueError for a version the table
+        never had or whose files are gone.
+        """
+        with self.lock():
+            current = self.delta(name)
+            latest = current.version()
+            if not 0 <= version <= latest:
+                raise ValueError(f"table {name!r} has versions 0 to {latest}; there is no version {version}")
+            if version == latest:
+                return None
+            tbl = TABLES.get(name)
+            changed: list[ReleaseValues] = []
+            if tbl is not None:
+                before, after = self.release_summary(tbl), self.release_summary(tbl, version)
+                changed = sorted(
+                    (r for r in set(before) | set(after) if before.get(r) != after.get(r)),
+                    key=lambda t: tuple(str(v) for v in t),
+                )
+            meta = {
+                "reason": f"restore of v{version}",
+                **metadata,
+                "restored_to": version,
+                "restored_from": latest,
+                "user": _who(),
+                "releases": [dict(zip(tbl.release_key, r, strict=True)) for r in changed] if tbl else [],
+                "sources": [],
+            }
+            properties = CommitProperties(custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)})
+            try:
+                current.restore(version, commit_properties=properties)
+            except DeltaError as exc:
+                raise ValueError(f"table {name!r} cannot be restored to version {version}: {exc}") from exc
+        return self.version(name)
+
+
+def _who() -> str:
+    """Who ran a command, for provenance; a container without a passwd entry still gets an answer."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
