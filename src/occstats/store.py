@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,10 +90,10 @@ def _canonical(tbl: Table, data: pa.Table) -> pa.Table:
 
 
 class Store:
-    """The curated tables of one data directory."""
+    """The curated tables of one data directory (its `curated/` folder, as `str` or `Path`)."""
 
-    def __init__(self, curated_dir: Path) -> None:
-        self.root = curated_dir
+    def __init__(self, curated_dir: str | os.PathLike[str]) -> None:
+        self.root = Path(curated_dir).expanduser()
 
     # -- reading -------------------------------------------------------------------------------
     def path(self, name: str) -> Path:

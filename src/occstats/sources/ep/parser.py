@@ -30,6 +30,7 @@ from occstats.archive import pick_member, read_members
 from occstats.cells import Cell, CellError, ExcessPrecision, parse_cell, parse_text
 from occstats.errors import SourceError
 from occstats.excel import open_workbook
+from occstats.labels import ep_label
 from occstats.markers import Status
 from occstats.sources.base import ParsedRelease
 from occstats.sources.ep import layout
@@ -59,7 +60,7 @@ class Cycle:
 
     @property
     def label(self) -> str:
-        return f"EP {self.base}-{self.target % 100:02d}"
+        return ep_label(self.base, self.target)
 
     def fill(self, pattern: str) -> str:
         """A declared header regex with the cycle's years in place of its placeholders."""
