@@ -14,7 +14,7 @@ import duckdb
 
 from occstats.errors import ConfigError
 from occstats.schema import TABLES
-from occstats.store import Store
+from occstats.store import Store, describe_versions
 
 _ESTIMATE_KEY = TABLES["oes_estimates"].key
 
@@ -59,8 +59,7 @@ def check_as_of(store: Store, as_of: dict[str, int]) -> None:
             )
         versions = [entry["version"] for entry in store.history(name)]
         if version not in versions:
-            first, last = min(versions), max(versions)
-            valid = f"only version {first}" if first == last else f"versions {first} to {last}"
+            valid = describe_versions(versions)
             raise ConfigError(f"--as-of {name}={version}: {name} has {valid} (see `occstats history {name}`)")
 
 
@@ -77,7 +76,7 @@ def queryable(store: Store) -> list[str]:
     return names + [v for v, (needs, _) in VIEWS.items() if all(n in names for n in needs)]
 
 
-def _catalog_error(store: Store, exc: duckdb.Error) -> ConfigError:
+def catalog_error(store: Store, exc: duckdb.Error) -> ConfigError:
     """DuckDB suggests its own catalog (pg_views…) for an unknown table: name ours instead."""
     found = re.search(r"Table with name (\S+) does not exist", str(exc))
     if not found:
@@ -109,7 +108,7 @@ def connect(store: Store, as_of: dict[str, int] | None = None) -> duckdb.DuckDBP
 
 def check_sql(sql: str) -> None:
     if not sql.strip():
-        raise ConfigError("the query is empty; e.g. occstats query \"select * from oes_wages_titled limit 5\"")
+        raise ConfigError('the query is empty; e.g. occstats query "select * from oes_wages_titled limit 5"')
 
 
 def run(store: Store, sql: str, as_of: dict[str, int] | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -122,7 +121,7 @@ def run(store: Store, sql: str, as_of: dict[str, int] | None = None) -> tuple[li
             return [], []
         return list(relation.columns), relation.fetchall()
     except duckdb.CatalogException as exc:
-        raise _catalog_error(store, exc) from exc
+        raise catalog_error(store, exc) from exc
     except duckdb.Error as exc:
         raise ConfigError(f"query failed: {exc}") from exc
     finally:
