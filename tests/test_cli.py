@@ -212,4 +212,4 @@ def test_import_every_ep_cycle_then_refresh_the_current_one(with_soc, shared, mi
     ]
     lineage = json.loads(occstats("lineage", "29-2071", "--format", "json", data_dir=data_dir).stdout)
     hybrid = next(s for s in lineage if s["code"] == "29-2098")
-    assert hybrid["releases"] == "OES 2019-2020; EP 2019-29, 2020-30"
+    assert hybrid["releases"] == "OES May 2019-2020; EP 2019-29, 2020-30"
