@@ -44,3 +44,11 @@ def settings(tmp_path: Path):
     from occstats.settings import Settings
 
     return Settings(data_dir=tmp_path / "data", http_retries=0, http_backoff=0, task_retries=0, task_retry_delay=0)
+
+
+@pytest.fixture(scope="session")
+def curated_data(tmp_path_factory) -> Path:
+    """A data directory curated by the pipeline from generated files (tests/datadir.py); read, never written."""
+    from datadir import build_data_dir
+
+    return build_data_dir(tmp_path_factory.mktemp("curated"))

@@ -39,7 +39,7 @@ def test_refresh_curates_the_mirror_and_reports_what_it_lacks(refreshed):
         "20 curated, 1 not yet published, 9 unavailable", "1 not yet published, 9 unavailable, 20 curated"
     )
     for year in ("2006", "2009"):
-        assert f"UNAVAILABLE: oes {year}: the mirror does not have it" in first.stdout
+        assert f"UNAVAILABLE: OES May {year}: the mirror does not have it" in first.stdout
     assert "FAILED" not in first.stdout
     assert "[30/30]" in first.stderr, "progress is displayed"
 
@@ -212,4 +212,4 @@ def test_import_every_ep_cycle_then_refresh_the_current_one(with_soc, shared, mi
     ]
     lineage = json.loads(occstats("lineage", "29-2071", "--format", "json", data_dir=data_dir).stdout)
     hybrid = next(s for s in lineage if s["code"] == "29-2098")
-    assert hybrid["releases"] == "OES 2019-2020; EP 2019-29, 2020-30"
+    assert hybrid["releases"] == "OES May 2019-2020; EP 2019-29, 2020-30"

@@ -72,5 +72,5 @@ def test_refresh_flow_retries_the_network_task_and_leaves_a_markdown_artifact(pr
         artifacts = [a for a in client.read_artifacts() if a.key == "oes-refresh"]
     assert artifacts, "the run leaves a markdown artifact"
     text = artifacts[0].data
-    assert "| 2021 | curated |" in text and "| 2023 | unavailable |" in text
+    assert "| OES May 2021 | curated |" in text and "| OES May 2023 | unavailable |" in text
     assert "Versions written: `oes_estimates` v0, `oes_wages` v0, `soc_codes` v0." in text

@@ -283,10 +283,9 @@ def test_credentials_in_the_mirror_url_are_sent_but_never_recorded_or_printed(se
             assert "s3cret" not in str(caught.value) and f"{base}/www.bls.gov/oes/{name}" in str(caught.value)
 
         # the same, landed by the pipeline: the permanent manifest holds no password
-        from occstats.pipeline import Job, run_direct
+        from occstats.pipeline import refresh
 
-        job = Job(settings, "oes")
-        report = run_direct(job, [job.acquire(r) for r in job.plan([2021])])
+        report = refresh(settings, "oes", [2021])
         assert report.exit_code == 0
         manifests = list((settings.raw_dir / "oes").rglob("manifest.json"))
         assert len(manifests) == 1 and "s3cret" not in manifests[0].read_text()

@@ -153,7 +153,7 @@ def test_lineage_of_medical_records_technicians(curated):
         ("soc-2018", "29-9021", [("29-9098", "split")]),
     ]
     hybrid = next(s for s in steps if s["code"] == "29-2098")
-    assert hybrid["releases"].startswith("OES 2019-2020")
+    assert hybrid["releases"].startswith("OES May 2019-2020")
 
 
 def test_series_from_2004_names_code_and_system_and_flags_comparability(curated):

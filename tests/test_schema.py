@@ -37,10 +37,13 @@ def test_data_dictionary_is_generated_and_current():
 def test_release_descriptions_for_people():
     from occstats.inventory import describe_releases
 
-    assert describe_releases([("oes_national", 2004), ("oes_national", 2005), ("oes_national", 2007)]) == (
-        "2004-2005, 2007"
+    oes = ("dataset", "ref_year")
+    assert describe_releases(oes, [("oes_national", 2004), ("oes_national", 2005), ("oes_national", 2007)]) == (
+        "OES May 2004-2005, 2007"
     )
-    assert describe_releases([("oes_national", 2024)]) == "2024"
-    assert describe_releases([(2024, 2034)]) == "2024-2034"
-    assert describe_releases([(2010, 2020), (2024, 2034)]) == "2010-2020, 2024-2034"
-    assert describe_releases([("soc-2000", "soc-2010")]) == "soc-2000/soc-2010"
+    assert describe_releases(oes, [("oes_national", 1997), ("oes_national", 2004)]) == "OES 1997, May 2004"
+    assert describe_releases(oes, [("oes_national", 2024)]) == "OES May 2024"
+    ep = ("base_year", "target_year")
+    assert describe_releases(ep, [(2024, 2034)]) == "EP 2024-34"
+    assert describe_releases(ep, [(2010, 2020), (2024, 2034)]) == "EP 2010-20, 2024-34"
+    assert describe_releases(("from_system", "to_system"), [("soc-2000", "soc-2010")]) == "soc-2000 to soc-2010"

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from occstats.errors import ConfigError
+from occstats.labels import release_label
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Release:
 
     @property
     def label(self) -> str:
-        return f"{self.product} {self.release_id}"
+        return release_label(self.product, self.release_id)
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from occstats import __version__
 from occstats.errors import ConfigError, OccstatsError
 from occstats.products import REGISTRY
 from occstats.render import FORMATS, jsonable, render, render_wide
 from occstats.settings import ENV_DATA_DIR, ENV_MIRROR, ENV_USER_AGENT, Settings, apply_prefect_environment
+
+if TYPE_CHECKING:
+    from occstats.store import Store
 
 PRODUCTS = tuple(REGISTRY)
 
@@ -75,24 +79,35 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 # -- reading -------------------------------------------------------------------------------------
-def cmd_query(args: argparse.Namespace) -> int:
-    from occstats.query import parse_as_of, run
+def _curated(args: argparse.Namespace) -> Store:
+    """The data directory's tables; a directory with none is named, with what to run."""
     from occstats.store import Store
 
-    store = Store(_settings(args).curated_dir)
+    settings = _settings(args)
+    store = Store(settings.curated_dir)
     if not store.names():
-        raise ConfigError(f"no curated tables in {store.root}; run `occstats refresh oes` first")
-    columns, rows = run(store, args.sql, parse_as_of(args.as_of))
+        state = "does not exist" if not settings.data_dir.exists() else "holds no curated tables"
+        raise ConfigError(
+            f"data directory {settings.data_dir} {state}: run `occstats refresh all` to curate the BLS releases "
+            f"into it, or point --data-dir (or {ENV_DATA_DIR}) at one that has them"
+        )
+    return store
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from occstats.query import check_sql, parse_as_of, run
+
+    check_sql(args.sql)
+    as_of = parse_as_of(args.as_of)
+    columns, rows = run(_curated(args), args.sql, as_of)
     print(render(columns, rows, args.format))
     return 0
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
     from occstats.inventory import table_inventory
-    from occstats.store import Store
 
-    store = Store(_settings(args).curated_dir)
-    rows = table_inventory(store)
+    rows = table_inventory(_curated(args))
     columns = ["table", "version", "rows", "last_write", "releases"]
     if args.format == "json":
         print(json.dumps(jsonable(rows), indent=2))
@@ -102,9 +117,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from occstats.store import Store
-
-    store = Store(_settings(args).curated_dir)
+    store = _curated(args)
     if not store.exists(args.table):
         raise ConfigError(f"no table {args.table!r} in {store.root}; tables: {', '.join(store.names()) or 'none'}")
     entries = store.history(args.table)
@@ -116,7 +129,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     columns = ["version", "timestamp", "operation", "rows_added", "releases", "raw_files", "code_version"]
     rows = []
     for e in entries:
-        releases = describe_releases([tuple(r.values()) for r in e.get("releases", [])])
+        keys = e.get("releases", [])
+        releases = describe_releases(list(keys[0]) if keys else [], [tuple(r.values()) for r in keys])
         sources = e.get("sources", [])
         raw = f"{sources[0]['sha256'][:12]}" if len(sources) == 1 else f"{len(sources)} files" if sources else ""
         operation = e.get("reason") if e.get("restored_to") is not None else e["operation"]
@@ -150,9 +164,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_lineage(args: argparse.Namespace) -> int:
     from occstats.lineage import from_store, lineage
-    from occstats.store import Store
 
-    store = Store(_settings(args).curated_dir)
+    store = _curated(args)
     steps = lineage(from_store(store), args.code, args.system)
     if args.format == "json":
         print(json.dumps(steps, indent=2))
@@ -180,9 +193,10 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
 def cmd_series(args: argparse.Namespace) -> int:
     from occstats.lineage import from_store, series
-    from occstats.store import Store
 
-    store = Store(_settings(args).curated_dir)
+    if args.first is not None and args.last is not None and args.first > args.last:
+        raise ConfigError(f"--from {args.first} is after --to {args.last}: the range holds no year")
+    store = _curated(args)
     rows = series(
         store, from_store(store), args.code, args.measure, first=args.first, last=args.last, system=args.system
     )
@@ -303,7 +317,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _configure_logging(args.quiet)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # a reader that left (`| head`) is noticed here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # The reader has what it wanted: stop quietly, as `cat` does (128 + SIGPIPE), with
+        # stdout sent nowhere so that the interpreter's own flush at exit finds no broken pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except ConfigError as exc:
         print(f"occstats: {exc}", file=sys.stderr)
         return 2

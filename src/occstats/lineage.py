@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from occstats.classification import Classification, Usage, set_relationship
 from occstats.errors import ConfigError
-from occstats.inventory import year_ranges
+from occstats.labels import ep_label, oes_label, summarize
 from occstats.schema import WAGE_STATISTICS
 from occstats.sources.soc import layout
 from occstats.sources.soc.layout import CROSSWALKS
@@ -41,11 +41,11 @@ def usage(store: Store) -> dict[tuple[str, str], Usage]:
     """Every (system, code) the curated OES and EP releases use, with titles and release labels."""
     found: dict[tuple[str, str], Usage] = defaultdict(Usage)
     if store.exists("oes_estimates"):
-        cols = ["soc_system", "soc_code", "occ_title", "occ_level", "ref_year"]
+        cols = ["soc_system", "soc_code", "occ_title", "occ_level", "ref_year", "ref_month"]
         data = store.read("oes_estimates", columns=cols).sort_by([("ref_year", "ascending")])
-        for system, code, title, level, year in zip(*(data.column(c).to_pylist() for c in cols), strict=True):
+        for system, code, title, level, year, month in zip(*(data.column(c).to_pylist() for c in cols), strict=True):
             use = found[(system, code)]
-            label = f"OES {year}"
+            label = oes_label(year, month)
             use.titles[label] = title
             use.levels.add(level)
             use.detailed |= level == "detailed"
@@ -56,7 +56,7 @@ def usage(store: Store) -> dict[tuple[str, str], Usage]:
         data = store.read("ep_projections", columns=cols).sort_by([("base_year", "ascending")])
         for system, code, title, kind, base, target in zip(*(data.column(c).to_pylist() for c in cols), strict=True):
             use = found[(system, code)]
-            label = f"EP {base}-{target}"
+            label = ep_label(base, target)
             use.titles[label] = title
             use.detailed |= kind == "line_item"
             if label not in use.releases:
@@ -69,15 +69,8 @@ def from_store(store: Store, *, with_usage: bool = True) -> Classification:
 
 
 def describe_releases(labels: list[str]) -> str:
-    """['OES 2004', 'OES 2005', 'EP 2008-2018'] -> 'OES 2004-2005; EP 2008-18'."""
-    oes = [int(label.split()[1]) for label in labels if label.startswith("OES ")]
-    ep = [label.split()[1] for label in labels if label.startswith("EP ")]
-    parts = []
-    if oes:
-        parts.append("OES " + year_ranges(oes))
-    if ep:
-        parts.append("EP " + ", ".join(f"{c[:4]}-{c[-2:]}" for c in ep))
-    return "; ".join(parts)
+    """['OES May 2004', 'OES May 2005', 'EP 2008-18'] -> 'OES May 2004-2005; EP 2008-18'."""
+    return summarize(labels)
 
 
 # -- lineage ---------------------------------------------------------------------------------------
@@ -187,7 +180,7 @@ def series(
     rows = []
     for year, entry in sorted(_figures(store, measure, first, last).items()):
         release_system = entry["system"]
-        label = f"OES {'May ' if entry['month'] == 5 else ''}{year}"
+        label = oes_label(year, entry["month"])
         links = [link for link in cls.links(start.system, start.code, release_system) if link.code in entry["figures"]]
         row: dict[str, Any] = {
             "release": label,

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from occstats import schema
 from occstats.classification import Classification
+from occstats.labels import cycle, ep_label, oes_label
 from occstats.sources.ep import layout as ep_layout
 from occstats.sources.soc import layout as soc_layout
 from occstats.store import Store
@@ -72,10 +73,6 @@ def oes_code_for(base: int, code: str, oes_codes: set[str], ep_codes: set[str]) 
     return code, None
 
 
-def _period(base: int, target: int) -> str:
-    return f"{base}-{target % 100:02d}"
-
-
 def quickfacts(store: Store, cls: Classification | None = None) -> pa.Table | None:
     if not store.exists("ep_projections"):
         return None
@@ -90,14 +87,15 @@ def quickfacts(store: Store, cls: Classification | None = None) -> pa.Table | No
     records = []
     for ep in projections:
         base, target, code = ep["base_year"], ep["target_year"], ep["soc_code"]
-        period = _period(base, target)
+        period = cycle(base, target)
         notes: list[str] = []
         oes_code, why = oes_code_for(base, code, oes_codes.get(base, set()), ep_codes[base])
         if why:
             notes.append(why)
         pay = _pay(ep, None if oes_code is None else medians.get((base, oes_code)), notes)
         if ep["education_status"] != "estimate":
-            notes.append(f"education and training: {ep['education_status'].replace('_', ' ')} in EP {period}")
+            status = ep["education_status"].replace("_", " ")
+            notes.append(f"education and training: {status} in {ep_label(base, target)}")
         records.append(
             {
                 "base_year": base,
@@ -116,7 +114,7 @@ def quickfacts(store: Store, cls: Classification | None = None) -> pa.Table | No
                 "job_outlook_pct": ep["change_pct"],
                 "employment_change": ep["change_number"],
                 "outlook_period": period,
-                "projections_release": f"EP {period}",
+                "projections_release": ep_label(base, target),
                 "notes": "; ".join(notes),
                 "ep_source_sha256": ep["source_sha256"],
             }
@@ -140,7 +138,7 @@ def _pay(ep: dict[str, Any], oes: dict[str, Any] | None, notes: list[str]) -> di
         annual, hourly = oes["annual"], oes["hourly"]
         for basis, (_value, status, _bound) in (("annual", annual), ("hourly", hourly)):
             if status != "estimate":
-                notes.append(f"{basis} median pay: {status.replace('_', ' ')} in OES May {base}")
+                notes.append(f"{basis} median pay: {status.replace('_', ' ')} in {oes_label(base, oes['month'])}")
         return {
             "median_pay_annual": annual[0],
             "median_pay_annual_status": annual[1],
@@ -148,14 +146,14 @@ def _pay(ep: dict[str, Any], oes: dict[str, Any] | None, notes: list[str]) -> di
             "median_pay_hourly_status": hourly[1],
             "median_pay_bound_annual": annual[2],
             "median_pay_year": base,
-            "median_pay_release": f"OES {'May ' if oes['month'] == 5 else ''}{base}",
+            "median_pay_release": oes_label(base, oes["month"]),
             "oes_source_sha256": oes["sha"],
         }
     if ep["median_wage_status"] in ("estimate", "top_coded"):
         year = ep["median_wage_year"]
         notes.append(
-            f"OES May {base} has no national figure for {code}: annual median pay is the one the EP "
-            f"{_period(base, ep['target_year'])} workbook publishes (wage year {year}); hourly not published there"
+            f"{oes_label(base)} has no national figure for {code}: annual median pay is the one the "
+            f"{ep_label(base, ep['target_year'])} workbook publishes (wage year {year}); hourly not published there"
         )
         if year is not None and year != base:
             notes.append(f"that wage is for {year}, not the cycle's base year {base}")
@@ -166,7 +164,7 @@ def _pay(ep: dict[str, Any], oes: dict[str, Any] | None, notes: list[str]) -> di
             "median_pay_hourly_status": "not_published",
             "median_pay_bound_annual": ep["median_wage_bound"],
             "median_pay_year": year,
-            "median_pay_release": f"EP {_period(base, ep['target_year'])} workbook",
+            "median_pay_release": f"{ep_label(base, ep['target_year'])} workbook",
         }
-    notes.append(f"median pay: no OES May {base} national figure for {code}, and the EP workbook publishes none")
+    notes.append(f"median pay: no {oes_label(base)} national figure for {code}, and the EP workbook publishes none")
     return empty

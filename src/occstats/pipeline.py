@@ -32,6 +32,7 @@ from occstats.errors import OccstatsError, ReleaseUnavailable, ValidationError
 from occstats.fetch import Validators, fetch, sha256_file
 from occstats.fingerprint import code_version
 from occstats.holdings import Curated, Holdings, now
+from occstats.labels import release_label
 from occstats.lineage import from_store as classification_from_store
 from occstats.raw import UNIDENTIFIED, Landing, RawStore
 from occstats.settings import Settings
@@ -63,6 +64,11 @@ class Outcome:
     raw_path: str | None = None
     warnings: list[str] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """For people: "OES May 2019", "EP 2024-34" (the release id stays the key)."""
+        return release_label(self.product, self.release)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "state": self.state.value}
@@ -273,7 +279,7 @@ def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
         )
     codes = _check_codes(ctx, parsed)
     rows = ", ".join(f"{n} {t}" for t, n in parsed.rows().items())
-    log.info("      %s %s parsed and validated (%s)", ctx.name, acquired.release, rows)
+    log.info("      %s parsed and validated (%s)", release_label(ctx.name, acquired.release), rows)
     return Prepared(acquired, parsed, tuple(results), codes)
 
 

@@ -25,9 +25,9 @@ def markdown(reports: Sequence[RunReport]) -> str:
         for o in ordered:
             rows = ", ".join(f"{n:,} {t}" for t, n in o.rows.items())
             detail = o.detail.replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| {o.release} | {o.state.value} | {rows} | {detail} |")
+            lines.append(f"| {o.label} | {o.state.value} | {rows} | {detail} |")
         failed_checks = [
-            f"{o.release}: {c['table']} check '{c['check']}': {'; '.join(c['failures'])}"
+            f"{o.label}: {c['table']} check '{c['check']}': {'; '.join(c['failures'])}"
             for o in report.outcomes
             for c in o.checks
             if not c["passed"]
@@ -52,5 +52,5 @@ def text_summary(report: RunReport) -> str:
         lines.append("  no table changed; no version written")
     for o in sorted(report.outcomes, key=lambda o: (_ORDER.index(o.state), o.release)):
         if o.state in (State.FAILED, State.UNAVAILABLE):
-            lines.append(f"  {o.state.value.upper()}: {o.product} {o.release}: {o.detail}")
+            lines.append(f"  {o.state.value.upper()}: {o.label}: {o.detail}")
     return "\n".join(lines)

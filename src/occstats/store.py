@@ -90,11 +90,17 @@ def _canonical(tbl: Table, data: pa.Table) -> pa.Table:
     return content.sort_by([(k, "ascending") for k in tbl.key]).combine_chunks()
 
 
-class Store:
-    """The curated tables of one data directory."""
+def describe_versions(versions: list[int]) -> str:
+    """[0, 1, 2] -> 'versions 0 to 2'; [0] -> 'only version 0' (for messages naming the valid range)."""
+    first, last = min(versions), max(versions)
+    return f"only version {first}" if first == last else f"versions {first} to {last}"
 
-    def __init__(self, curated_dir: Path) -> None:
-        self.root = curated_dir
+
+class Store:
+    """The curated tables of one data directory (its `curated/` folder, as `str` or `Path`)."""
+
+    def __init__(self, curated_dir: str | os.PathLike[str]) -> None:
+        self.root = Path(curated_dir).expanduser()
 
     # -- reading -------------------------------------------------------------------------------
     def path(self, name: str) -> Path:

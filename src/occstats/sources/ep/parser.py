@@ -29,6 +29,7 @@ from occstats.cells import Cell, CellError, ExcessPrecision, parse_cell, parse_t
 from occstats.errors import SourceError
 from occstats.excel import open_workbook, workbook_formulas
 from occstats.formulas import Positions
+from occstats.labels import ep_label
 from occstats.markers import Status
 from occstats.sources.base import ParsedRelease
 from occstats.sources.ep import layout
@@ -58,7 +59,7 @@ class Cycle:
 
     @property
     def label(self) -> str:
-        return f"EP {self.base}-{self.target % 100:02d}"
+        return ep_label(self.base, self.target)
 
     def fill(self, pattern: str) -> str:
         """A declared header regex with the cycle's years in place of its placeholders."""

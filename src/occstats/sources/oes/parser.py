@@ -17,6 +17,7 @@ from occstats.archive import Member, find_member, pick_member, read_members
 from occstats.cells import Cell, CellError, ExcessPrecision, parse_cell, parse_flag, parse_text
 from occstats.errors import SourceError
 from occstats.excel import LocatedTable, locate_table, open_workbook, sheet_rows, workbook_formulas
+from occstats.labels import oes_label
 from occstats.markers import Status
 from occstats.sources.base import ParsedRelease
 from occstats.sources.oes import layout
@@ -104,7 +105,7 @@ def parse(path: Path, *, sha256: str, display_name: str, expected_year: int | No
     return ParsedRelease(
         product="oes",
         release_id=str(identity.year),
-        label=f"OES {'May ' if identity.month == 5 else ''}{identity.year}",
+        label=oes_label(identity.year, identity.month),
         source_file=label,
         tables={
             "oes_estimates": schema.to_arrow(estimates, schema.OES_ESTIMATES),

@@ -17,6 +17,7 @@ from occstats.archive import read_members
 from occstats.cells import parse_text
 from occstats.errors import SourceError
 from occstats.excel import open_workbook, sheet_rows
+from occstats.labels import soc_label
 from occstats.sources.base import ParsedRelease
 from occstats.sources.soc import layout
 
@@ -129,7 +130,7 @@ class SocSource:
         return ParsedRelease(
             product="soc",
             release_id=release_id,
-            label=f"SOC {from_year} to {to_year}",
+            label=soc_label(from_year, to_year),
             source_file=display_name,
             tables={"soc_crosswalk": schema.to_arrow(records, schema.SOC_CROSSWALK)},
             facts={"pairs": len(records), "from_codes": len(targets), "to_codes": len(sources)},
