@@ -118,7 +118,7 @@ def table_files(path: Path) -> dict[str, Path]:
 @contextlib.contextmanager
 def _lock(out: Path) -> Iterator[None]:
     out.mkdir(parents=True, exist_ok=True)
-    with (out / ".lock").open("w") as handle:
+    with (out / ".lock").open("a") as handle:  # "a": taking the lock writes nothing
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
