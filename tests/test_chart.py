@@ -62,6 +62,34 @@ def test_a_series_with_no_code_change_has_no_break(tmp_path):
     assert red_columns(mpimg.imread(out)).size == 0
 
 
+def test_a_split_draws_each_part_as_its_own_labelled_figure(tmp_path):
+    def row(year, system, code, value, comparable, relationship, parts=None):
+        return {
+            "release": f"OES May {year}",
+            "ref_year": year,
+            "soc_system": system,
+            "soc_code": code,
+            "title": "Medical Records and Health Information Technicians",
+            "value": value,
+            "comparable": comparable,
+            "relationship": relationship,
+            "parts": parts,
+        }
+
+    parts = [
+        {"soc_code": "29-2072", "relationship": "split", "value": 46660, "status": "estimate"},
+        {"soc_code": "29-9021", "relationship": "many-to-many", "value": 55560, "status": "estimate"},
+    ]
+    rows = [
+        row(2017, "soc-2010", "29-2071", 39180, True, "one-to-one"),
+        row(2018, "soc-2010", "29-2071", 40350, True, "one-to-one"),
+        row(2021, "soc-2018", "29-2072, 29-9021", None, False, "29-2072: split; 29-9021: many-to-many", parts),
+    ]
+    svg = plot_series(rows, code="29-2071", measure="annual_median", out=tmp_path / "split.svg").read_text()
+    assert "29-2072 (split of 29-2071)" in svg and "29-9021 (many-to-many of 29-2071)" in svg
+    assert "SOC 2010 -&gt; SOC 2018: 29-2072 (split)," in svg, "the break says where the occupation went"
+
+
 def test_svg_and_bad_names(data_dir, tmp_path):
     svg = tmp_path / "chart.svg"
     main(["chart", "29-2071", "--measure", "annual_median", "--out", str(svg), "--data-dir", str(data_dir)])

@@ -157,6 +157,7 @@ def test_a_replaced_oes_file_lists_the_changed_figures_largest_first(curated):
     ]
     wages = log["tables"]["oes_wages"]
     assert (wages["rows_changed"], wages["figures_changed"], wages["rows_added"]) == (2, 2, 0)
+    assert wages["fields_changed"] == {"value": 2}
     changes = {(c["key"]["basis"], c["key"]["statistic"]): c for c in wages["largest_changes"]}
     assert set(changes) == {("annual", "median"), ("hourly", "median")}
     annual = changes[("annual", "median")]

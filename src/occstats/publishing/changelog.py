@@ -3,7 +3,9 @@
 Both sides are the releases' own Parquet files (the previous release is immutable, so it is the
 baseline a publisher actually holds). The comparison is columnar, in DuckDB: one full outer join
 per table on its primary key, the changed cells unpivoted with one UNION ALL over the figure
-columns, counted and ranked in SQL. Python only sees the per-release summaries and the top-N rows.
+columns, counted and ranked in SQL (the largest numeric changes, relative first; other columns,
+such as a status or a list of releases, are counted per column). Python only sees the per-release
+summaries and the top-N rows.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def compare_table(con: duckdb.DuckDBPyConnection, tbl: Table, old: Path | None, 
         "rows_removed": 0,
         "rows_changed": 0,
         "figures_changed": 0,
+        "fields_changed": {},
         "releases": [],
         "largest_changes": [],
     }
@@ -176,11 +179,13 @@ def _diff(con: duckdb.DuckDBPyConnection, tbl: Table, old: Path, new: Path, resu
         result["rows_removed"] += counts["removed"]
         result["rows_changed"] += counts["changed"]
         result["figures_changed"] += counts["figures"]
+    fields = con.sql("SELECT field, count(*) AS n FROM cells GROUP BY field ORDER BY n DESC, field").fetchall()
+    result["fields_changed"] = {name: count for name, count in fields}
     largest = con.sql(
         f"""
         SELECT {key_list}, field, old, new, delta,
                CASE WHEN old_num <> 0 THEN round(100 * delta / abs(old_num), 2) END AS pct
-        FROM cells
+        FROM cells WHERE delta IS NOT NULL
         ORDER BY abs(delta) / nullif(abs(old_num), 0) DESC NULLS LAST, abs(delta) DESC, {key_list}, field
         LIMIT {LARGEST}
         """
@@ -267,6 +272,11 @@ def markdown(doc: dict[str, Any]) -> str:
             f"| {name} | {_cell(t['table_version'])} | {t['rows']} | {t['rows_added']} | {t['rows_removed']} "
             f"| {t['rows_changed']} | {t['figures_changed']} |"
         )
+    changed_fields = {n: t["fields_changed"] for n, t in doc["tables"].items() if t["fields_changed"]}
+    if changed_fields:
+        lines += ["", "Figures changed, by column:", ""]
+        for name, fields in changed_fields.items():
+            lines.append(f"- {name}: " + ", ".join(f"{f} ({n})" for f, n in fields.items()))
     for name, t in doc["tables"].items():
         if not t["largest_changes"]:
             continue
