@@ -196,3 +196,5 @@ def test_parquet_files_served_with_the_release_checksum(server):
     package = json.loads((out / "releases" / "1" / "datapackage.json").read_text())
     wages = next(r for r in package["resources"] if r["name"] == "oes_wages")
     assert status == 200 and "sha256:" + hashlib.sha256(body).hexdigest() == wages["hash"]
+    status, _, head = get(base, "/releases/1/tables/oes_wages.parquet", {"Range": "bytes=0-3"})
+    assert status == 206 and head == b"PAR1", "range reads work (DuckDB-WASM reads Parquet over HTTP this way)"

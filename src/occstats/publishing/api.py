@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 
 from occstats.lineage import MEASURES, WAGE_MEASURES
 from occstats.publishing.release import CARDS_DIR, LATEST, RELEASES, latest_number, read_package, release_numbers
@@ -67,9 +67,6 @@ class ReleaseData:
         finally:
             cursor.close()
 
-    def resource(self, name: str) -> dict[str, Any]:
-        return next(r for r in self.package["resources"] if r["name"] == name)
-
     def other(self, which: str) -> Path:
         """The folder of release `which` beside this one ('latest' or a number)."""
         if which in (str(self.number), "current"):
@@ -87,7 +84,7 @@ class ReleaseData:
 
 # -- helpers -----------------------------------------------------------------------------------------
 def _check_code(code: str) -> None:
-    if not re.match(CODE_PATTERN, code):
+    if not re.fullmatch(CODE_PATTERN, code):
         raise HTTPException(
             404, f"{code!r} is not an occupation code: use a SOC code like 29-2071 (or a five-digit 1990s OES code)"
         )
@@ -253,7 +250,7 @@ def parquet(data: Release, which: str, filename: str) -> Response:
     path = folder / "tables" / f"{name}.parquet"
     if name not in TABLES or not filename.endswith(".parquet") or not path.is_file():
         raise HTTPException(404, f"no file tables/{filename} in release {which}")
-    return Response(path.read_bytes(), media_type="application/vnd.apache.parquet")
+    return FileResponse(path, media_type="application/vnd.apache.parquet")  # answers Range requests
 
 
 @router.get("/tables/{name}", summary="Rows of a table, filtered by column=value")
@@ -475,7 +472,7 @@ def create_app(release_dir: Path) -> FastAPI:
         if request.method != "GET":
             return await call_next(request)
         basis = f"{data.digest}\n{request.url.path}\n{request.url.query}"
-        if request.url.path.rstrip("/") == "/releases" and data.root is not None:
+        if request.url.path.startswith("/releases") and data.root is not None:  # the folder can gain releases
             basis += f"\n{release_numbers(data.root)}\n{latest_number(data.root)}"
         etag = '"' + hashlib.sha256(basis.encode()).hexdigest()[:32] + '"'
         parts = request.url.path.strip("/").split("/")
