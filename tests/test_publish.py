@@ -179,7 +179,7 @@ def test_fact_cards_are_written_into_the_release_when_the_module_exists(curated,
 
     def write_cards(store, folder):
         seen["store"] = store
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=True)
         (folder / "29-2072.json").write_text("{}")
         return 1
 
@@ -194,3 +194,16 @@ def test_fact_cards_are_written_into_the_release_when_the_module_exists(curated,
 def test_publish_without_curated_tables_says_what_to_do(tmp_path):
     with pytest.raises(ConfigError, match="no curated tables"):
         publish(Store(tmp_path / "curated"), tmp_path / "published")
+
+
+def test_a_failure_half_way_leaves_no_release_behind(curated, monkeypatch):
+    settings, _, out = curated
+
+    def broken(store, folder):
+        (folder / "29-2072.json").write_text("{")
+        raise RuntimeError("card writer crashed")
+
+    monkeypatch.setitem(sys.modules, "occstats.cards", types.SimpleNamespace(write_cards=broken))
+    with pytest.raises(RuntimeError, match="card writer crashed"):
+        publish(Store(settings.curated_dir), out)
+    assert list((out / "releases").iterdir()) == [] and not (out / "latest").exists()

@@ -25,7 +25,7 @@ from occstats.store import Store
 
 def _fake_cards(store, folder: Path) -> int:
     """Stand-in for occstats.cards (written elsewhere): one card, to serve."""
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "29-2072.json").write_text(json.dumps({"soc_code": "29-2072", "title": "Medical Records Specialists"}))
     return 1
 

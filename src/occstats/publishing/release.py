@@ -191,7 +191,8 @@ def _write_cards(store: Store, folder: Path) -> int | None:
     write = getattr(cards, "write_cards", None)
     if write is None:
         return None
-    return int(write(store, folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    return int(write(store, folder))  # an error here fails the publish: no release with broken cards
 
 
 def switch_latest(out: Path, number: int) -> None:
