@@ -231,6 +231,51 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- publishing ----------------------------------------------------------------------------------
+def _published_dir(args: argparse.Namespace) -> Path:
+    return Path(args.out).expanduser().resolve() if args.out else _settings(args).data_dir / "published"
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from occstats.publishing.release import publish
+    from occstats.store import Store
+
+    result = publish(Store(_settings(args).curated_dir), _published_dir(args))
+    print(result.message)
+    if result.changelog is not None:
+        for item in result.changelog["bls_releases"]:
+            print(f"  {item['change']}: {item['release']} ({', '.join(item['tables'])})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from occstats.publishing.api import create_app
+    from occstats.publishing.release import release_dir
+
+    folder = release_dir(_published_dir(args), args.release)
+    print(f"serving {folder} on http://{args.host}:{args.port} (read-only; OpenAPI at /docs)", file=sys.stderr)
+    uvicorn.run(create_app(folder), host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    return 0
+
+
+def cmd_chart(args: argparse.Namespace) -> int:
+    from occstats.chart import plot_series
+    from occstats.lineage import from_store, series
+    from occstats.store import Store
+
+    if args.area not in (None, "99", "national"):
+        raise ConfigError(f"--area {args.area}: only national figures (area 99) are curated so far")
+    store = Store(_settings(args).curated_dir)
+    rows = series(
+        store, from_store(store), args.code, args.measure, first=args.first, last=args.last, system=args.system
+    )
+    path = plot_series(rows, code=args.code, measure=args.measure, out=Path(args.out))
+    print(f"wrote {path} ({len(rows)} releases)")
+    return 0
+
+
 # -- wiring --------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -299,6 +344,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dictionary", parents=[common], help="print (or write) the data dictionary")
     p.add_argument("--output", help="write to this file instead of stdout")
     p.set_defaults(handler=cmd_dictionary)
+
+    p = sub.add_parser("publish", parents=[common], help="write a numbered data release (Parquet, datapackage.json)")
+    p.add_argument("--out", help="folder of the data releases (default DATA_DIR/published)")
+    p.set_defaults(handler=cmd_publish)
+
+    p = sub.add_parser("serve", parents=[common], help="read-only HTTP API over a data release")
+    p.add_argument("--out", help="folder of the data releases (default DATA_DIR/published)")
+    p.add_argument("--release", default="latest", help="'latest' or a release number")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("chart", parents=[common], help="chart one occupation's series, SOC changes marked")
+    p.add_argument("code", help="an occupation code, e.g. 29-2071")
+    p.add_argument("--measure", required=True, help="employment, annual_median, hourly_median, annual_p90 …")
+    p.add_argument("--area", help="area code; only 99 (national) is curated so far")
+    p.add_argument("--from", dest="first", type=int, help="first reference year")
+    p.add_argument("--to", dest="last", type=int, help="last reference year")
+    p.add_argument("--system", help="the classification CODE belongs to (default: the latest that has it)")
+    p.add_argument("--out", required=True, help="FILE.png or FILE.svg")
+    p.set_defaults(handler=cmd_chart)
     return parser
 
 

@@ -193,6 +193,7 @@ def series(
             "comparable": False,
             "relationship": None,
             "components": None,
+            "parts": None,  # where the occupation maps to several codes: each code's own figure
             "summed_value": None,
             "summed_label": None,
             "note": None,
@@ -226,6 +227,15 @@ def series(
                 title="; ".join(cls.title(release_system, c) for c in codes),
                 relationship="; ".join(f"{link.code}: {link.relationship}" for link in links),
                 components="; ".join(_component(link.code, *entry["figures"][link.code]) for link in links),
+                parts=[
+                    {
+                        "soc_code": link.code,
+                        "relationship": link.relationship,
+                        "value": entry["figures"][link.code][0],
+                        "status": entry["figures"][link.code][1],
+                    }
+                    for link in links
+                ],
                 note=f"{start.code} ({start.system}) maps to {len(codes)} codes here; no single figure",
             )
             if measure == "employment":
