@@ -2,7 +2,7 @@
 
 SOC 2010 -> 2018 crosswalk, OES May 2017-2018 (SOC 2010: 29-2071) and May 2021-2022 (SOC 2018:
 29-2072, one of the codes 29-2071 split into), and the EP 2023-33 cycle; `import_ep` adds a later
-cycle. Every pipeline call goes through `_run`, the one place that knows the Job / run_direct API.
+cycle. Every pipeline call goes through `_run`, the one place that knows the pipeline API.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from builders import OCCUPATIONS, oes_2021_workbook, workbook_bytes
 from ep_builders import CODE, TITLE, named_workbook, occupations
 
-from occstats.pipeline import Job, State, run_direct
+from occstats.pipeline import State, import_files
 
 CROSSWALK = [
     ["11-1011", "Chief Executives", "11-1011", "Chief Executives"],
@@ -51,9 +51,7 @@ def _ep_occupations(base: int) -> list[list[Any]]:
 
 
 def _run(settings, product: str, paths: list[Path]):
-    job = Job(settings, product)
-    job.expect(len(paths))
-    report = run_direct(job, [job.acquire_file(p) for p in paths])
+    report = import_files(settings, product, paths)
     failed = [o for o in report.outcomes if o.state is State.FAILED]
     assert not failed, [o.detail for o in failed]
     return report
