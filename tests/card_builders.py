@@ -187,6 +187,7 @@ def build(curated: Path) -> Store:
             ep_row(base, "27-2011", "Actors", "line_item", 70000, 1500, "2.1", 8000, None, ACTORS),
             ep_row(base, "35-2010", "Cooks", "summary", 2805100, 130600, "4.0", 432200, 35760),
             ep_row(base, "35-2000", "Cooks and food preparation workers", "summary", 4000000, 150000, "3.8", 700000),
+            ep_row(base, "15-1200", "Computer occupations", "summary", 5000000, 500000, "10.0", 400000),
         ]
     meta = {"code_version": "test", "sources": []}
     store.write(schema.OES_ESTIMATES, [schema.to_arrow(estimates, schema.OES_ESTIMATES)], meta)

@@ -94,7 +94,7 @@ def test_write_cards_writes_one_file_per_covered_occupation_and_a_combined_file(
     out = tmp_path / "release"
     count = write_cards(store, out)
     files = sorted(p.stem for p in (out / "cards").glob("*.json"))
-    # line items and broad groups; not the total, not the minor group 35-2000
+    # line items and broad groups; not the total, not the minor groups 35-2000 and 15-1200
     assert files == ["27-2011", "29-2072", "35-2010"] and count == 3
     combined = json.loads((out / "cards.json").read_text())
     assert combined["count"] == 3

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html.parser
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -514,4 +514,4 @@ def render_audit(result: dict[str, Any], fmt: str) -> str:
     return f"{head}\n{render_wide(columns, rows)}\n{counts or 'no figures found'}"
 
 
-__all__ = ["Claim", "asdict", "audit_file", "audit_text", "find_claims", "page_text"]
+__all__ = ["Claim", "audit_file", "audit_text", "find_claims", "page_text"]

@@ -117,7 +117,8 @@ class CardData:
 
 
 def _is_broad(code: str) -> bool:
-    return code.endswith("0") and not code.endswith("000")
+    """SOC broad groups end in one zero (35-2010); minor (35-2000, 15-1200) and major groups in more."""
+    return code.endswith("0") and not code.endswith("00")
 
 
 # -- figures ---------------------------------------------------------------------------------------
@@ -326,19 +327,10 @@ def _classification(cls: Classification, code: str, system: str) -> dict[str, An
 
 
 # -- the card ---------------------------------------------------------------------------------------
-def _card(data: CardData, code: str) -> dict[str, Any]:
-    systems = data.cls.systems_with(code)
-    ep_rows = data.ep.get(code, [])
-    if not ep_rows:
-        raise ConfigError(f"{code}: no Employment Projections cycle carries this code, so the OOH does not cover it")
-    ep_systems = [s for s in layout.SYSTEM_ORDER if any(r["soc_system"] == s for r in ep_rows)]
-    system = ep_systems[-1] if ep_systems else systems[-1]
-    ep_rows = sorted((r for r in ep_rows if r["soc_system"] == system), key=lambda r: r["base_year"])
+def _projections(data: CardData, ep_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The newest cycle carrying the code: jobs, growth with its wording, change, openings."""
     ep = ep_rows[-1]
     period = ep_label(ep["base_year"], ep["target_year"])
-    notes: list[str] = []
-
-    # projections: the newest cycle carrying the code
     projections: dict[str, Any] = {"release": period, "base_year": ep["base_year"], "target_year": ep["target_year"]}
     projections["number_of_jobs"] = _ep_figure(
         data,
@@ -372,7 +364,11 @@ def _card(data: CardData, code: str) -> dict[str, Any]:
                 note="the old replacement-needs concept; not comparable with annual openings",
             )
 
-    # education: the newest cycle that publishes it for the code
+    return projections
+
+
+def _education(data: CardData, ep_rows: list[dict[str, Any]], code: str) -> dict[str, Any]:
+    """Education and training from the newest cycle that publishes it for the code."""
     education: dict[str, Any]
     with_education = [r for r in ep_rows if r["education_status"] == "estimate"]
     if with_education:
@@ -389,7 +385,12 @@ def _card(data: CardData, code: str) -> dict[str, Any]:
     else:
         education = {"available": False, "reason": f"BLS assigns no education category to {code} (a summary group)"}
 
-    # pay: the newest OES release for the code, and the OOH edition's (projection base year) if different
+    return education
+
+
+def _pay(data: CardData, code: str, system: str, ep: dict[str, Any]) -> dict[str, Any]:
+    """The newest OES release for the code, and the OOH edition's (projection base year) where different."""
+    period = ep_label(ep["base_year"], ep["target_year"])
     pay_years = sorted({r["ref_year"] for r in _national(data.wages.get(code, []), system)})
     pay: dict[str, Any] = {}
     if pay_years:
@@ -420,13 +421,43 @@ def _card(data: CardData, code: str) -> dict[str, Any]:
     else:
         pay = {"available": False, "reason": f"neither OES nor the {period} workbook publishes pay for {code}"}
 
+    return pay
+
+
+def _card(data: CardData, code: str) -> dict[str, Any]:
+    systems = data.cls.systems_with(code)
+    ep_rows = data.ep.get(code, [])
+    if not ep_rows:
+        raise ConfigError(f"{code}: no Employment Projections cycle carries this code, so the OOH does not cover it")
+    ep_systems = [s for s in layout.SYSTEM_ORDER if any(r["soc_system"] == s for r in ep_rows)]
+    system = ep_systems[-1] if ep_systems else systems[-1]
+    ep_rows = sorted((r for r in ep_rows if r["soc_system"] == system), key=lambda r: r["base_year"])
+    ep = ep_rows[-1]
+    period = ep_label(ep["base_year"], ep["target_year"])
+    notes: list[str] = []
+    projections = _projections(data, ep_rows)
+    education = _education(data, ep_rows, code)
+    pay = _pay(data, code, system, ep)
+    pay_years = sorted({r["ref_year"] for r in _national(data.wages.get(code, []), system)})
+
     newest_oes = pay_years[-1] if pay_years else None
     title = data.cls.title(system, code) if systems else ep["occ_title"]
+    classification = _classification(data.cls, code, system) if systems else {"system": system}
+    if classification.get("status") == "superseded":
+        notes.append(
+            f"{classification['note']}. The figures here are the last ones published for this definition "
+            f"({period}{', ' + pay['latest']['release'] if 'latest' in pay else ''})."
+        )
+    if "outlook" in projections and projections["outlook"].get("rule_kind") == "scaled":
+        notes.append(
+            "The outlook wording compares the growth with the cycle's all-occupations growth using band edges "
+            "occstats scaled from BLS's last published key-phrase table; see rule_source."
+        )
     card = {
         "soc_code": code,
         "title": title,
         "kind": "detailed occupation" if ep["occ_type"] == "line_item" else "summary group (broad)",
-        "classification": _classification(data.cls, code, system) if systems else {"system": system},
+        "classification": classification,
         "pay": pay,
         "employment_oes": _oes_jobs(data, code, system),
         "projections": projections,
