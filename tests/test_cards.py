@@ -146,3 +146,37 @@ def test_cli_card_json_and_table(store, capsys):
     out = capsys.readouterr().out
     assert "pay.latest.median_annual" in out and "51140" in out and sha("oes2025")[:12] in out
     assert cli.main(["card", "99-9999", "--data-dir", data_dir]) == 2
+
+
+def test_states_and_industries_are_ranked_where_the_tables_have_them(tmp_path):
+    from card_builders import oes_rows
+
+    from occstats import schema
+
+    store = build(tmp_path / "curated")
+    estimates, wages = [], []
+    for area, median in (("06", 60000), ("48", 45000), ("36", 58000)):
+        est, w = oes_rows(2025, "29-2072", "Medical records specialists", 1000, {"median": median}, {})
+        for row in [est, *w]:
+            row.update(area_type="state", area_code=area)
+        estimates.append(est)
+        wages += w
+    for naics, jobs in (("622000", 60000), ("621100", 45000), ("524100", 5000)):
+        est, _ = oes_rows(2025, "29-2072", "Medical records specialists", jobs, {}, {})
+        est.update(naics_code=naics)
+        estimates.append(est)
+    meta = {"code_version": "test"}
+    # new rows of a release already held: rewrite the 2025 release with them added
+    held = store.read("oes_estimates").to_pylist()
+    held_wages = store.read("oes_wages").to_pylist()
+    store.write(schema.OES_ESTIMATES, [schema.to_arrow(held + estimates, schema.OES_ESTIMATES)], meta)
+    store.write(schema.OES_WAGES, [schema.to_arrow(held_wages + wages, schema.OES_WAGES)], meta)
+
+    card = build_card(store, "29-2072")
+    states = card["top_paying_states"]
+    assert states["available"] and [s["area_code"] for s in states["items"]] == ["06", "36", "48"]
+    assert states["items"][0]["annual_median"] == 60000 and states["items"][0]["release"] == "OES May 2025"
+    industries = card["top_industries"]
+    assert [i["naics_code"] for i in industries["items"]] == ["622000", "621100", "524100"]
+    # national pay is still the national cross-industry figure, not a state's or an industry's
+    assert card["pay"]["latest"]["median_annual"]["value"] == MEDIANS[2025][0]
