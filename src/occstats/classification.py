@@ -65,6 +65,7 @@ class Classification:
         self._declared = {(s.name, d.code): d for s in layout.SYSTEMS for d in s.declared}
         self._members: dict[tuple[str, str], frozenset[str] | None] = {}
         self._containing: dict[str, dict[str, set[str]]] = {}
+        self._universe: dict[str, frozenset[str]] = {}
 
     # -- what a code covers ----------------------------------------------------------------------
     def has_reference(self, system: str) -> bool:
@@ -94,8 +95,13 @@ class Classification:
             return under or None
         return None
 
-    def universe(self, system: str) -> set[str]:
-        """The codes a system's releases can publish at the detailed level."""
+    def universe(self, system: str) -> frozenset[str]:
+        """The codes a system's releases can publish at the detailed level (computed once per system)."""
+        if system not in self._universe:
+            self._universe[system] = frozenset(self._build_universe(system))
+        return self._universe[system]
+
+    def _build_universe(self, system: str) -> set[str]:
         spec = layout.BY_NAME[system]
         declared = {d.code for d in spec.declared}
         codes: set[str] = set(declared)

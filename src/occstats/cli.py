@@ -1,7 +1,8 @@
 """`occstats`: refresh, import, query and inspect the curated tables.
 
 Exit codes: 0 all good; 1 a release failed (others still finished); 2 a usage or configuration
-error; 3 only releases that upstream does not have (e.g. the mirror lacks 2006 and 2009).
+error; 3 only releases that upstream does not have (e.g. the mirror lacks 2006 and 2009); 4 (`audit`)
+a page quotes a figure that is stale, mislabeled or matches nothing.
 """
 
 from __future__ import annotations
@@ -220,6 +221,29 @@ def cmd_series(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_card(args: argparse.Namespace) -> int:
+    from occstats.cards import build_card, card_rows
+    from occstats.store import Store
+
+    card = build_card(Store(_settings(args).curated_dir), args.code)
+    if args.format == "json":
+        print(json.dumps(card, indent=2))
+        return 0
+    print(f"{card['soc_code']} {card['title']} ({card['kind']})")
+    columns = ["figure", "value", "release", "sha256", "note"]
+    print(render_wide(columns, card_rows(card)))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from occstats.audit import EXIT_CODES, audit_file, render_audit
+    from occstats.store import Store
+
+    result = audit_file(Store(_settings(args).curated_dir), Path(args.file), args.soc)
+    print(render_audit(result, args.format))
+    return EXIT_CODES[result["outcome"]]
+
+
 def cmd_dictionary(args: argparse.Namespace) -> int:
     from occstats.dictionary import markdown
 
@@ -340,6 +364,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--system", help="the classification CODE belongs to (default: the latest that has it)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(handler=cmd_series)
+
+    p = sub.add_parser("card", parents=[common], help="an occupation's fact card: every figure with its release")
+    p.add_argument("code", help="an occupation code, e.g. 29-2072")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_card)
+
+    p = sub.add_parser(
+        "audit",
+        parents=[common],
+        help="check the BLS figures a page quotes (exit 0 all match, 4 something stale, mislabeled or inconsistent)",
+    )
+    p.add_argument("file", help="the page: plain text or HTML")
+    p.add_argument("--soc", help="the occupation code (default: found from the page's title words)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_audit)
 
     p = sub.add_parser("dictionary", parents=[common], help="print (or write) the data dictionary")
     p.add_argument("--output", help="write to this file instead of stdout")
