@@ -12,7 +12,7 @@ import pytest
 
 from occstats.audit import audit_text
 from occstats.cards import build_card
-from occstats.pipeline import Job, run_direct
+from occstats.pipeline import import_files, refresh
 from occstats.settings import Settings
 from occstats.store import Store
 
@@ -40,12 +40,8 @@ def real_store(tmp_path_factory, shared):
         task_retry_delay=0,
     )
     for product in ("soc", "oes"):
-        job = Job(settings, product)
-        run_direct(job, [job.acquire(r) for r in job.plan()])
-    job = Job(settings, "ep")
-    files = sorted((shared / "bls" / "ep").glob("occupation_*.xlsx"))
-    job.expect(len(files))
-    run_direct(job, [job.acquire_file(f) for f in files])
+        refresh(settings, product)
+    import_files(settings, "ep", sorted((shared / "bls" / "ep").glob("occupation_*.xlsx")))
     return Store(settings.curated_dir)
 
 

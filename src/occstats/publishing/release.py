@@ -183,7 +183,7 @@ def _freeze(folder: Path) -> None:
 
 
 def _write_cards(store: Store, folder: Path) -> int | None:
-    """Fact cards, when occstats.cards (a separate module) provides `write_cards(store, folder) -> int`."""
+    """Fact cards (occstats.cards): `folder/cards/<code>.json` and the combined `folder/cards.json`."""
     try:
         from occstats import cards  # type: ignore[attr-defined]
     except ImportError:
@@ -191,7 +191,6 @@ def _write_cards(store: Store, folder: Path) -> int | None:
     write = getattr(cards, "write_cards", None)
     if write is None:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
     return int(write(store, folder))  # an error here fails the publish: no release with broken cards
 
 
@@ -248,7 +247,7 @@ def _make(
     doc = changelog.build(
         TABLES, old_files, new_files, number=number, previous=previous, created=created, table_versions=versions
     )
-    cards = _write_cards(store, staging / CARDS_DIR)
+    cards = _write_cards(store, staging)  # writes staging/cards/<code>.json and staging/cards.json
     provenance = _provenance(store, list(versions))
     resources = []
     raw: dict[str, dict[str, Any]] = {}
