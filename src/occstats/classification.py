@@ -262,8 +262,11 @@ class Classification:
         for system, code in ((sys_a, code_a), (sys_b, code_b)):
             if (system, code) in self._declared:
                 return "inferred: declared in src/occstats/sources/soc/layout.py"
-        refs = {layout.BY_NAME[sys_a].reference, layout.BY_NAME[sys_b].reference}
-        files = sorted({f for key, f in self.crosswalk_files.items() if set(key) & refs and len(refs) > 1})
+        ends = sorted(
+            REFERENCES.index(r) for r in (layout.BY_NAME[sys_a].reference, layout.BY_NAME[sys_b].reference) if r
+        )
+        between = set(REFERENCES[ends[0] : ends[-1] + 1]) if ends else set()
+        files = sorted({f for key, f in self.crosswalk_files.items() if set(key) <= between})
         return ", ".join(files)
 
     def links(self, sys_a: str, code_a: str, sys_b: str) -> list[Link]:
