@@ -29,7 +29,7 @@ def curated(tmp_path_factory, shared):
     report = refresh(settings, "soc")
     assert {o.state for o in report.outcomes} == {State.CURATED}, report.outcomes
     years = [
-        2000 + int(re.search(r"oesm(\d\d)", p).group(1))
+        2000 + int(re.search(r"oesm(\d\d)nat\.zip$", p).group(1))
         for p in glob.glob(str(shared / "bls-mirror/www.bls.gov/oes/special-requests/oesm*nat.zip"))
     ]
     oes_report = refresh(settings, "oes", years)
@@ -147,18 +147,26 @@ def test_lineage_of_medical_records_technicians(curated):
         ("soc-2000", "29-2071", []),
         ("soc-2000-2010-hybrid", "29-2071", [("29-2071", "one-to-one")]),
         ("soc-2010", "29-2071", [("29-2071", "one-to-one")]),
-        ("soc-2010-2018-hybrid", "29-2098", [("29-2071", "many-to-many")]),
-        ("soc-2010-2018-hybrid", "29-9098", [("29-2071", "many-to-many")]),
+        # BLS's 2019 structure: 29-2098 was built from 2010's 29-2071 (among others); 29-9098 from
+        # 29-9099 only, so 29-9021 is reached from 29-2071 through the BLS crosswalk
+        ("soc-2010-2018-hybrid", "29-2098", [("29-2071", "merge")]),
         ("soc-2018", "29-2072", [("29-2098", "split")]),
-        ("soc-2018", "29-9021", [("29-9098", "split")]),
+        ("soc-2018", "29-9021", [("29-2071", "many-to-many")]),
     ]
+    sources = {(s["code"], f["from_code"]): f["source"] for s in steps for f in s["from"]}
+    assert sources[("29-2098", "29-2071")] == "oes_2019_hybrid_structure.xlsx"
+    assert sources[("29-2072", "29-2098")] == "oes_2019_hybrid_structure.xlsx"
+    assert sources[("29-9021", "29-2071")] == "soc_2010_to_2018_crosswalk.xlsx"
     hybrid = next(s for s in steps if s["code"] == "29-2098")
     assert hybrid["releases"].startswith("OES May 2019-2020")
 
 
 def test_series_from_2004_names_code_and_system_and_flags_comparability(curated):
     store, cls, _ = curated
-    rows = series(store, cls, "29-2071", "annual_median", first=2004)
+    every = series(store, cls, "29-2071", "annual_median", first=2004)
+    gaps = [r["ref_year"] for r in every if r["soc_system"] is None]
+    assert gaps == [2006, 2009] and all("no OES release" in r["note"] for r in every if r["soc_system"] is None)
+    rows = [r for r in every if r["soc_system"] is not None]
     years = [r["ref_year"] for r in rows]
     _, curated_years = query.run(store, "select distinct ref_year from oes_estimates where ref_year >= 2004 order by 1")
     assert years == [y for (y,) in curated_years] and len(years) == 20
@@ -168,7 +176,8 @@ def test_series_from_2004_names_code_and_system_and_flags_comparability(curated)
     first = rows[0]
     assert (first["soc_code"], first["soc_system"], int(first["value"])) == ("29-2071", "soc-2000", 25590)
     hybrid = next(r for r in rows if r["ref_year"] == 2019)
-    assert hybrid["value"] is None and "29-2098=42630" in hybrid["components"]
+    # BLS's 2019 structure built 29-2098 from 29-2071 (and others), 29-9098 not from it: one code, not comparable
+    assert (hybrid["soc_code"], int(hybrid["value"]), hybrid["relationship"]) == ("29-2098", 42630, "merge")
 
 
 def test_summed_employment_only_where_the_parts_are_exactly_the_old_definition(curated):
@@ -180,3 +189,83 @@ def test_summed_employment_only_where_the_parts_are_exactly_the_old_definition(c
     assert rn[2013]["summed_value"] is not None and "together exactly 29-1111" in rn[2013]["summed_label"]
     records = {r["ref_year"]: r for r in series(store, cls, "29-2071", "employment")}
     assert records[2021]["summed_value"] is None, "29-9021 also takes part of 29-9099: no honest sum"
+
+
+def test_bls_structures_against_the_previous_inference(curated):
+    """Every place BLS's published structure and the old inference (declared components, and the
+    other side inferred through the crosswalks) disagree, read independently from the workbooks."""
+    _, cls, _ = curated
+    declared_diff = {}
+    for system in ("soc-2000-2010-hybrid", "soc-2010-2018-hybrid"):
+        spec = soc_layout.BY_NAME[system]
+        for d in spec.declared:
+            bls = cls.sides(system, d.code).get(spec.reference)
+            if bls != frozenset(d.components):
+                declared_diff[d.code] = sorted(bls or ())
+    # may_2010_occs.xls rows 608-609: solar photovoltaic installers went into 47-4799
+    assert declared_diff == {"47-4799": ["47-2231", "47-4099"]}
+    side_diff = {}
+    for system, other in (("soc-2000-2010-hybrid", "soc-2000"), ("soc-2010-2018-hybrid", "soc-2010")):
+        ref = soc_layout.BY_NAME[system].reference
+        for code in cls.structure[system]:
+            sides = cls.sides(system, code)
+            if ref in sides and cls.translate(sides[ref], ref, other) != sides.get(other, frozenset()):
+                side_diff[(system, code)] = sorted(sides.get(other, ()))
+    assert side_diff[("soc-2010-2018-hybrid", "29-9098")] == ["29-9099"]  # structure rows 395-397
+    assert side_diff[("soc-2000-2010-hybrid", "47-4799")] == ["47-4099"]  # carpenters etc. kept apart
+    assert len(side_diff) == 21, sorted(side_diff)
+    # BLS lists two components no SOC code stands for: 2000's 21-1098 and 2010's 41-3098
+    assert cls.unresolved_components() == [
+        ("soc-2000-2010-hybrid", "21-1798", "soc-2000", "21-1098"),
+        ("soc-2000-2010-hybrid", "41-3099", "soc-2010", "41-3098"),
+    ]
+
+
+COMBINED_ONLY = [
+    "21-1011",
+    "21-1014",
+    "25-2055",
+    "25-2056",
+    "25-9042",
+    "25-9043",
+    "25-9049",
+    "51-2022",
+    "51-2023",
+    "53-1042",
+    "53-1043",
+    "53-1044",
+    "53-1049",
+]
+
+
+def test_every_soc_2018_code_including_those_published_only_combined(curated):
+    store, cls, _ = curated
+    _, rows = query.run(store, "select soc_code from soc_codes where soc_system = 'soc-2018'")
+    held = {c for (c,) in rows}
+    book = python_calamine.CalamineWorkbook.from_path(SHARED / "bls/soc/soc_2010_to_2018_crosswalk.xlsx")
+    sheet = book.get_sheet_by_index(0).to_python()
+    at = next(i for i, r in enumerate(sheet) if str(r[0]).strip() == "2010 SOC Code")
+    assert {str(r[2]).strip() for r in sheet[at + 1 :] if str(r[2]).strip()} <= held
+    published = published_codes(2025)
+    for code in COMBINED_ONLY:
+        assert code in held and code not in published, code
+        steps = lineage(cls, code, "soc-2018")
+        assert any(s["anchor"] for s in steps)
+        row = series(store, cls, code, "employment", first=2025)[0]
+        assert row["value"] is not None and "published only combined" in row["note"], row
+        assert row["soc_code"] in published
+
+
+def test_totals_are_the_published_figures_and_gaps_are_rows(curated):
+    store, cls, _ = curated
+    rows = {r["ref_year"]: r for r in series(store, cls, "00-0000", "employment")}
+    for year in range(1998, 2004):
+        assert rows[year]["value"] is None and "no OES release" in rows[year]["note"]
+    assert "no OES release" in rows[2006]["note"] and "no OES release" in rows[2009]["note"]
+    _, published = query.run(
+        store, "select ref_year, employment from oes_estimates where soc_code = '00-0000' and dataset = 'oes_national'"
+    )
+    for year, value in published:
+        assert rows[year]["value"] == value and rows[year]["soc_code"] == "00-0000", year
+    group = {r["ref_year"]: r for r in series(store, cls, "29-0000", "employment", first=2004)}
+    assert group[2025]["comparable"] and not group[2004]["comparable"] and group[2004]["value"] is not None

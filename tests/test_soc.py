@@ -119,3 +119,53 @@ def test_hybrid_codes_relate_through_their_declared_components():
     }
     assert cls.relationship("soc-2010", "11-1011", "soc-2018", "11-1011") == "one-to-one"
     assert cls.members("soc-2018", "99-9999") is None
+
+
+def structure_2010_file(tmp_path):
+    header = ["OES 2010 code", "OES 2010 title ", "2010 SOCs", "", "2000 SOCs", "", "Longer 2010 titles. ", "notes"]
+    rows = [
+        ["The table below shows how OES data ... were combined"],
+        header,
+        ["47-2031", "Carpenters", "47-2031", "Carpenters", "47-2031", "Carpenters", "", ""],
+        ["47-4799", "Construction and Related Workers, All Other*", "47-2231", "Solar Photovoltaic Installers*",
+         "47-4099", "Construction and Related Workers, All Other*", "", "temp. code and title "],
+        ["47-4799", "Construction and Related Workers, All Other*", "47-4099", "Construction and Related Workers",
+         "47-4099", "Construction and Related Workers, All Other*", "", "temp. code and title "],
+    ]  # fmt: skip
+    path = tmp_path / "may_2010_occs.xls.xlsx"
+    path.write_bytes(workbook_bytes({"OES use of combined SOC data.": rows}))
+    return path
+
+
+def test_hybrid_structure_parsed_and_preferred_to_the_crosswalk(tmp_path):
+    source = SocSource()
+    path = structure_2010_file(tmp_path)
+    assert source.identify(path, display_name="may_2010_occs.xls") == "2010-hybrid"
+    parsed = source.parse(path, sha256="a" * 64, display_name="may_2010_occs.xls", release_id="2010-hybrid")
+    rows = parsed.tables["soc_hybrid_structure"].to_pylist()
+    assert len(rows) == 6
+    solar = next(r for r in rows if r["component_code"] == "47-2231")
+    assert (solar["hybrid_code"], solar["hybrid_title"], solar["component_system"], solar["source_row"]) == (
+        "47-4799",
+        "Construction and Related Workers, All Other",
+        "soc-2010",
+        4,
+    )
+    assert solar["bls_relationship"] == "temp. code and title"
+    pairs = [
+        {"from_system": "soc-2000", "from_code": a, "from_title": "", "to_system": "soc-2010", "to_code": b,
+         "to_title": "", "source_file": "xwalk"}
+        for a, b in [("47-2031", "47-2031"), ("47-2031", "47-2231"), ("47-4099", "47-4099")]
+    ]  # fmt: skip
+    cls = Classification(pairs, structure=rows)
+    assert cls.members("soc-2000-2010-hybrid", "47-4799") == {"47-2231", "47-4099"}
+    # the crosswalk sends 2000's carpenters partly to solar installers; BLS's structure did not
+    links = {link.code: link.relationship for link in cls.links("soc-2000", "47-2031", "soc-2000-2010-hybrid")}
+    assert links == {"47-2031": "one-to-one"}
+    assert cls.source("soc-2000", "47-2031", "soc-2000-2010-hybrid", "47-2031") == "may_2010_occs.xls"
+    without = Classification(pairs)
+    # inferred through the crosswalk alone, carpenters also reached the solar installers
+    assert {link.code for link in without.links("soc-2000", "47-2031", "soc-2000-2010-hybrid")} == {
+        "47-2031",
+        "47-2231",
+    }

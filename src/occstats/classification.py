@@ -4,9 +4,13 @@ two systems relate, and the chain an occupation follows release by release.
 Every published code of every system is reduced to the set of *reference* codes it covers: the
 detailed codes of SOC 2000, 2010 or 2018 as BLS's crosswalks list them. A plain code covers
 itself, a group code published as a line item covers the detailed codes under it, a hybrid or a
-BLS-combined code covers its declared components (sources/soc/layout.py). Two codes relate
-through the BLS crosswalks between their reference systems, and the relationship is decided on
-those sets in both directions:
+BLS-combined code covers its components: as BLS's published hybrid structures list them
+(soc_hybrid_structure) and, where BLS published nothing, as inferred and declared in
+sources/soc/layout.py. Two codes relate through the BLS crosswalks between their reference
+systems, except across a hybrid BLS published a structure for: there the structure's other side
+says which codes each hybrid code was built from (BLS ignored some crosswalk lines, e.g. SOC 2000
+carpenters feeding 2010's solar installers). The relationship is decided on those sets in both
+directions:
 
 - one-to-one: each side translates exactly to the other (the definition did not change);
 - split: the later code comes entirely from the earlier one, which covers more;
@@ -46,8 +50,28 @@ class Link:
 class Classification:
     """The systems, built from the BLS crosswalk pairs, the declarations and (optionally) usage."""
 
-    def __init__(self, bls_pairs: list[dict[str, Any]], usage: dict[tuple[str, str], Usage] | None = None) -> None:
+    def __init__(
+        self,
+        bls_pairs: list[dict[str, Any]],
+        usage: dict[tuple[str, str], Usage] | None = None,
+        structure: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.usage = usage or {}
+        # hybrid system -> code -> reference system -> component codes, as BLS published them
+        self.structure: dict[str, dict[str, dict[str, set[str]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(set))
+        )
+        self.structure_files: dict[str, tuple[str, str]] = {}
+        self.structure_titles: dict[tuple[str, str], str] = {}
+        self.structure_notes: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for row in structure or ():
+            system, code = row["hybrid_system"], row["hybrid_code"]
+            self.structure_files[system] = (row["source_file"], row["source_sha256"])
+            self.structure_titles.setdefault((system, code), row["hybrid_title"] or "")
+            if row.get("bls_relationship"):
+                self.structure_notes[(system, code)].add(row["bls_relationship"])
+            if row["component_system"] in REFERENCES:
+                self.structure[system][code][row["component_system"]].add(row["component_code"])
         self.forward: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.reference: dict[str, set[str]] = {r: set() for r in REFERENCES}
         self.reference_titles: dict[tuple[str, str], str] = {}
@@ -64,8 +88,10 @@ class Classification:
         self.available = {r for r, codes in self.reference.items() if codes}
         self._declared = {(s.name, d.code): d for s in layout.SYSTEMS for d in s.declared}
         self._members: dict[tuple[str, str], frozenset[str] | None] = {}
+        self._sides: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
         self._containing: dict[str, dict[str, set[str]]] = {}
         self._universe: dict[str, frozenset[str]] = {}
+        self._by_side: dict[tuple[str, str], dict[str, set[str]]] = {}
 
     # -- what a code covers ----------------------------------------------------------------------
     def has_reference(self, system: str) -> bool:
@@ -79,10 +105,48 @@ class Classification:
             self._members[key] = self._resolve(system, code)
         return self._members[key]
 
+    def published(self, system: str, code: str) -> bool:
+        """Whether BLS published the code's structure (else its components, if any, are inferred)."""
+        return bool(self.sides(system, code))
+
+    def sides(self, system: str, code: str) -> dict[str, frozenset[str]]:
+        """reference system -> the reference codes BLS's structure says the code was built from."""
+        key = (system, code)
+        if key not in self._sides:
+            found: dict[str, frozenset[str]] = {}
+            for ref, components in self.structure.get(system, {}).get(code, {}).items():
+                resolved = frozenset(c for comp in components for c in self._component(ref, comp))
+                if resolved:
+                    found[ref] = resolved
+            self._sides[key] = found
+        return self._sides[key]
+
+    def _component(self, ref: str, code: str) -> frozenset[str]:
+        """A component as BLS lists it, in reference codes (OES-only codes like 25-3098 resolve)."""
+        if code in self.reference.get(ref, set()):
+            return frozenset({code})
+        declared = self._declared.get((ref, code))
+        return frozenset(declared.components) if declared else frozenset()
+
+    def unresolved_components(self) -> list[tuple[str, str, str, str]]:
+        """(hybrid system, code, reference, component) BLS lists that no reference code stands for."""
+        return sorted(
+            (system, code, ref, comp)
+            for system, codes in self.structure.items()
+            for code, sides in codes.items()
+            for ref, comps in sides.items()
+            if ref in self.available
+            for comp in comps
+            if not self._component(ref, comp)
+        )
+
     def _resolve(self, system: str, code: str) -> frozenset[str] | None:
         ref = layout.BY_NAME[system].reference
         if ref is None:
             return frozenset({code})  # self-defined (1990s OES codes): covers itself, links nowhere
+        published = self.sides(system, code).get(ref)
+        if published:
+            return published
         declared = self._declared.get((system, code))
         if declared is not None:
             return frozenset(declared.components)
@@ -105,7 +169,10 @@ class Classification:
         spec = layout.BY_NAME[system]
         declared = {d.code for d in spec.declared}
         codes: set[str] = set(declared)
-        if spec.reference is not None:
+        if self.structure.get(system):
+            # BLS published the release's codes: they are the universe (inferred ones kept only if absent)
+            codes |= set(self.structure[system])
+        elif spec.reference is not None:
             replaced = (
                 {c for d in spec.declared for c in d.components} - declared
                 if system.endswith("hybrid") or system == "soc-2018"
@@ -137,6 +204,51 @@ class Classification:
             current = {t for c in current for t in mapping.get(c, ())}
         return frozenset(current)
 
+    def image(self, system: str, code: str, ref: str) -> frozenset[str]:
+        """The reference codes of `ref` a code stands for: a published side directly, else via crosswalks."""
+        own = layout.BY_NAME[system].reference
+        sides = self.sides(system, code)
+        if ref in sides:
+            return sides[ref]
+        if sides:
+            near = min(sides, key=lambda r: abs(REFERENCES.index(r) - REFERENCES.index(ref)))
+            return self.translate(sides[near], near, ref)
+        members = self.members(system, code)
+        return self.translate(members, own, ref) if members and own else frozenset()
+
+    def _side_index(self, system: str, ref: str) -> dict[str, set[str]]:
+        """reference code of `ref` -> the system's codes whose published `ref` side holds it."""
+        key = (system, ref)
+        if key not in self._by_side:
+            index: dict[str, set[str]] = defaultdict(set)
+            for code in self.structure.get(system, {}):
+                for c in self.sides(system, code).get(ref, ()):
+                    index[c].add(code)
+            self._by_side[key] = index
+        return self._by_side[key]
+
+    def toward(self, sys_a: str, code_a: str, sys_b: str) -> frozenset[str]:
+        """code_a in the reference codes of sys_b, through BLS's structure where sys_b has one."""
+        ref_a, ref_b = layout.BY_NAME[sys_a].reference, layout.BY_NAME[sys_b].reference
+        assert ref_a is not None and ref_b is not None
+        if ref_a == ref_b or ref_b in self.sides(sys_a, code_a) or not self.structure.get(sys_b):
+            return self.image(sys_a, code_a, ref_b)
+        distance = {r: abs(REFERENCES.index(r) - REFERENCES.index(ref_a)) for r in REFERENCES}
+        others = {r for sides in self.structure[sys_b].values() for r in sides} - {ref_b}
+        others = {r for r in others if r in self.available and distance[r] < distance[ref_b]}
+        if not others:
+            return self.image(sys_a, code_a, ref_b)
+        other = min(others, key=distance.__getitem__)
+        index = self._side_index(sys_b, other)
+        found: set[str] = set()
+        for c in self.image(sys_a, code_a, other):
+            for code in index.get(c, ()):
+                found |= self.members(sys_b, code) or frozenset()
+        # codes of sys_b BLS published no structure for (inferred ones) still relate through the crosswalks
+        covered = {c for code in self.structure[sys_b] for c in self.members(sys_b, code) or ()}
+        found |= self.image(sys_a, code_a, ref_b) - covered
+        return frozenset(found)
+
     def relationship(self, sys_a: str, code_a: str, sys_b: str, code_b: str) -> str | None:
         """How code_a (earlier) relates to code_b (later); None when they share nothing."""
         ref_a, ref_b = layout.BY_NAME[sys_a].reference, layout.BY_NAME[sys_b].reference
@@ -145,8 +257,23 @@ class Classification:
         a, b = self.members(sys_a, code_a), self.members(sys_b, code_b)
         if not a or not b:
             return None
-        forward, backward = self.translate(a, ref_a, ref_b), self.translate(b, ref_b, ref_a)
+        forward, backward = self.toward(sys_a, code_a, sys_b), self.toward(sys_b, code_b, sys_a)
         return set_relationship(a, b, forward, backward)
+
+    def source(self, sys_a: str, code_a: str, sys_b: str, code_b: str) -> str:
+        """Which file a link between two codes rests on: BLS's structure, a crosswalk, or the inference."""
+        for system, code in ((sys_a, code_a), (sys_b, code_b)):
+            if system in self.structure_files and self.published(system, code):
+                return self.structure_files[system][0]
+        for system, code in ((sys_a, code_a), (sys_b, code_b)):
+            if (system, code) in self._declared:
+                return "inferred: declared in src/occstats/sources/soc/layout.py"
+        ends = sorted(
+            REFERENCES.index(r) for r in (layout.BY_NAME[sys_a].reference, layout.BY_NAME[sys_b].reference) if r
+        )
+        between = set(REFERENCES[ends[0] : ends[-1] + 1]) if ends else set()
+        files = sorted({f for key, f in self.crosswalk_files.items() if set(key) <= between})
+        return ", ".join(files)
 
     def links(self, sys_a: str, code_a: str, sys_b: str) -> list[Link]:
         """Codes of sys_b that relate to code_a, each with its relationship."""
@@ -156,7 +283,7 @@ class Classification:
         a = self.members(sys_a, code_a)
         if not a:
             return []
-        targets = self.translate(a, ref_a, ref_b)
+        targets = self.toward(sys_a, code_a, sys_b)
         index = self.containing(sys_b)
         candidates = {code for ref_code in targets for code in index.get(ref_code, ())}
         found = []
@@ -170,6 +297,8 @@ class Classification:
         use = self.usage.get((system, code))
         if use and use.titles:
             return clean_title(list(use.titles.values())[-1])
+        if (system, code) in self.structure_titles:
+            return self.structure_titles[(system, code)]
         declared = self._declared.get((system, code))
         if declared is not None:
             return declared.title
@@ -181,7 +310,11 @@ class Classification:
         return list(use.releases) if use else []
 
     def systems_with(self, code: str) -> list[str]:
-        return [s for s in layout.SYSTEM_ORDER if code in self.universe(s) or (s, code) in self.usage]
+        return [
+            s
+            for s in layout.SYSTEM_ORDER
+            if code in self.universe(s) or (s, code) in self.usage or (s in REFERENCES and code in self.reference[s])
+        ]
 
 
 def set_relationship(

@@ -171,10 +171,10 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(steps, indent=2))
         return 0
-    columns = ["step", "system", "code", "title", "releases", "from", "relationship"]
+    columns = ["step", "system", "code", "title", "releases", "from", "relationship", "source"]
     rows = []
     for s in steps:
-        links = s["from"] or [{"from_code": "", "relationship": "(start)" if s["step"] == 1 else ""}]
+        links = s["from"] or [{"from_code": "", "relationship": "(start)" if s["step"] == 1 else "", "source": ""}]
         for n, link in enumerate(links):
             first = n == 0
             rows.append(
@@ -186,6 +186,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
                     s["releases"] if first else "",
                     link["from_code"],
                     link["relationship"] + (" (anchor)" if s["anchor"] and first else ""),
+                    link["source"],
                 )
             )
     print(render(columns, rows, args.format) if args.format == "csv" else render_wide(columns, rows))

@@ -50,6 +50,9 @@ def soc_codes(cls: Classification) -> pa.Table:
         spec = layout.BY_NAME[system]
         used = {code for (sys_, code) in cls.usage if sys_ == system}
         codes = cls.universe(system) | used if (cls.has_reference(system) or used) else set()
+        if system == spec.reference:
+            # every code of a reference classification, including those OES publishes only combined
+            codes |= cls.reference.get(system, set())
         for code in sorted(codes):
             use = cls.usage.get((system, code))
             if spec.reference is None and use:
@@ -57,8 +60,11 @@ def soc_codes(cls: Classification) -> pa.Table:
             else:
                 level = structural_level(code)
             parent = next((p for p in parent_candidates(code) if p in codes), None)
-            if (system, code) in declared:
-                source = f"declared in {LAYOUT_PATH} ({spec.documented})"
+            if cls.published(system, code):
+                source = f"BLS OES hybrid structure {cls.structure_files[system][0]}"
+            elif (system, code) in declared:
+                inferred = "inferred: " if system.endswith("hybrid") else ""
+                source = f"{inferred}declared in {LAYOUT_PATH} ({spec.documented})"
             elif spec.reference is not None and code in cls.reference.get(spec.reference, set()):
                 files = sorted({f for key, f in cls.crosswalk_files.items() if spec.reference in key})
                 source = "BLS crosswalk " + ", ".join(files)
@@ -88,9 +94,21 @@ def derived_crosswalk(cls: Classification) -> pa.Table | None:
         source = (
             f"derived: {from_system} to {to_system} through the BLS crosswalks and the codes declared in {LAYOUT_PATH}"
         )
+        hybrid = from_system if from_system.endswith("hybrid") else to_system
         for code in sorted(cls.universe(from_system)):
             for link in cls.links(from_system, code, to_system):
-                note = notes.get((from_system, code)) or notes.get((to_system, link.code))
+                hybrid_code = code if hybrid == from_system else link.code
+                if cls.published(hybrid, hybrid_code):
+                    file, file_sha = cls.structure_files[hybrid]
+                    bls_notes = sorted(cls.structure_notes.get((hybrid, hybrid_code), ()))
+                    row_source = (
+                        f"derived: {from_system} to {to_system} from the BLS OES hybrid structure ({file}) "
+                        "and the BLS crosswalks"
+                    )
+                    note = "; ".join(bls_notes) or None
+                else:
+                    file, file_sha, row_source = LAYOUT_PATH, sha, "inferred: " + source
+                    note = notes.get((from_system, code)) or notes.get((to_system, link.code))
                 records.append(
                     {
                         "from_system": from_system,
@@ -100,10 +118,10 @@ def derived_crosswalk(cls: Classification) -> pa.Table | None:
                         "to_code": link.code,
                         "to_title": cls.title(to_system, link.code),
                         "relationship": link.relationship,
-                        "mapping_source": source,
+                        "mapping_source": row_source,
                         "mapping_note": note,
-                        "source_sha256": sha,
-                        "source_file": LAYOUT_PATH,
+                        "source_sha256": file_sha,
+                        "source_file": file,
                     }
                 )
     return schema.to_arrow(records, schema.SOC_CROSSWALK) if records else None

@@ -31,6 +31,7 @@ class Curated:
     checked_at: str
     run_id: str
     facts: dict[str, Any]
+    tables: tuple[str, ...] = ()  # the tables its rows went to (a SOC crosswalk feeds one of two)
 
 
 class Holdings:
@@ -63,7 +64,7 @@ class Holdings:
     # -- per release ------------------------------------------------------------------------------
     def curated(self, release_id: str) -> Curated | None:
         entry = self._data["releases"].get(release_id)
-        return Curated(**entry) if entry else None
+        return Curated(**{**entry, "tables": tuple(entry.get("tables", ()))}) if entry else None
 
     def record(self, release_id: str, curated: Curated) -> None:
         self._data["releases"][release_id] = curated.__dict__

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow.compute as pc
 
-from occstats.classification import Classification, Usage, set_relationship
+from occstats.classification import Classification, Usage, set_relationship, structural_level
 from occstats.errors import ConfigError
 from occstats.labels import ep_label, oes_label, summarize
 from occstats.schema import WAGE_STATISTICS
@@ -64,8 +64,13 @@ def usage(store: Store) -> dict[tuple[str, str], Usage]:
     return dict(found)
 
 
+def hybrid_structure(store: Store) -> list[dict[str, Any]]:
+    """BLS's published hybrid structures (soc_hybrid_structure), where curated."""
+    return store.read("soc_hybrid_structure").to_pylist() if store.exists("soc_hybrid_structure") else []
+
+
 def from_store(store: Store, *, with_usage: bool = True) -> Classification:
-    return Classification(bls_pairs(store), usage(store) if with_usage else None)
+    return Classification(bls_pairs(store), usage(store) if with_usage else None, hybrid_structure(store))
 
 
 def describe_releases(labels: list[str]) -> str:
@@ -103,19 +108,30 @@ def lineage(cls: Classification, code: str, system: str | None = None) -> list[d
     for sys_name in layout.SYSTEM_ORDER:
         codes = [link.code for link in cls.links(start.system, start.code, sys_name)]
         if sys_name == start.system:
-            codes = [start.code]
+            # a reference code the releases publish only combined: show the code that carries it too
+            carriers = [c for c in codes if c != start.code] if start.code not in cls.universe(sys_name) else []
+            codes = [start.code, *carriers]
         if codes:
             steps.append((sys_name, codes))
     rows: list[dict[str, Any]] = []
     for number, (sys_name, codes) in enumerate(steps, start=1):
-        previous = steps[number - 2] if number > 1 else None
         for code_here in codes:
             links = []
-            if previous is not None:
+            # from the step before; a code nothing there leads to is linked from the nearest earlier step
+            for previous in reversed(steps[: number - 1]):
                 for prev_code in previous[1]:
                     rel = cls.relationship(previous[0], prev_code, sys_name, code_here)
                     if rel is not None:
-                        links.append({"from_code": prev_code, "relationship": rel})
+                        links.append(
+                            {
+                                "from_system": previous[0],
+                                "from_code": prev_code,
+                                "relationship": rel,
+                                "source": cls.source(previous[0], prev_code, sys_name, code_here),
+                            }
+                        )
+                if links:
+                    break
             rows.append(
                 {
                     "step": number,
@@ -177,10 +193,23 @@ def series(
     if not store.exists("oes_estimates"):
         raise ConfigError("no OES releases curated yet: run `occstats refresh oes`")
     start = anchor(cls, code, system)
+    group = structural_level(start.code) != "detailed"
     rows = []
-    for year, entry in sorted(_figures(store, measure, first, last).items()):
+    releases = _figures(store, measure, first, last)
+    held = sorted(releases)
+    years = range(first or (held[0] if held else 0), (last or (held[-1] if held else -1)) + 1)
+    for year in years:
+        entry = releases.get(year)
+        if entry is None:
+            rows.append(
+                {**_EMPTY, "release": f"OES {year}", "ref_year": year, "note": "no OES release for this year is held"}
+            )
+            continue
         release_system = entry["system"]
         label = oes_label(year, entry["month"])
+        if group:
+            rows.append(_published_total(cls, start, label, year, release_system, entry["figures"]))
+            continue
         links = [link for link in cls.links(start.system, start.code, release_system) if link.code in entry["figures"]]
         row: dict[str, Any] = {
             "release": label,
@@ -215,7 +244,12 @@ def series(
                 relationship=link.relationship,
                 comparable=link.relationship == "one-to-one",
             )
-            if link.relationship != "one-to-one":
+            if link.relationship == "merge" and start.code not in cls.universe(start.system):
+                row["note"] = (
+                    f"{start.code} ({start.system}) is published only combined, within {link.code} "
+                    f"({cls.title(release_system, link.code)}): the figure is for the combination"
+                )
+            elif link.relationship != "one-to-one":
                 row["note"] = (
                     f"{start.code} ({start.system}) and {link.code} ({release_system}) are "
                     f"{link.relationship}: not the same occupation definition"
@@ -242,6 +276,58 @@ def series(
                 row.update(_summed(cls, start, release_system, codes, entry["figures"]))
         rows.append(row)
     return rows
+
+
+_EMPTY: dict[str, Any] = {
+    "release": None,
+    "ref_year": None,
+    "soc_system": None,
+    "soc_code": None,
+    "title": None,
+    "value": None,
+    "status": None,
+    "comparable": False,
+    "relationship": None,
+    "components": None,
+    "summed_value": None,
+    "summed_label": None,
+    "note": None,
+}
+
+
+def _published_total(
+    cls: Classification, start: Anchor, label: str, year: int, system: str, figures: dict[str, tuple[Any, str]]
+) -> dict[str, Any]:
+    """A total or group code: BLS's own published figure for that code, never a sum of code lists.
+
+    The group's content follows the release's classification; `comparable` says whether it is the
+    anchor's (00-0000, all occupations, always is).
+    """
+    row = {**_EMPTY, "release": label, "ref_year": year, "soc_system": system}
+    if start.code not in figures:
+        row["note"] = f"{label} publishes no {start.code}"
+        return row
+    value, status = figures[start.code]
+    if start.code == "00-0000" or ((start.system, start.code) == (system, start.code) and system == start.system):
+        rel = "one-to-one"
+    else:
+        rel = (
+            cls.relationship(start.system, start.code, system, start.code) if cls.members(system, start.code) else None
+        )
+    row.update(
+        soc_code=start.code,
+        title=cls.title(system, start.code),
+        value=value,
+        status=status,
+        relationship=rel,
+        comparable=rel == "one-to-one",
+    )
+    if rel != "one-to-one":
+        row["note"] = (
+            f"BLS's published figure for {start.code} as {system} defines it; the group's content differs from "
+            f"{start.code} in {start.system} ({rel or 'not comparable'}: SOC revisions moved occupations in or out)"
+        )
+    return row
 
 
 def _component(code: str, value: Any, status: str) -> str:

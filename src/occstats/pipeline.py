@@ -388,7 +388,9 @@ def _hold(ctx: Context, prepared: Iterable[Prepared]) -> None:
         _remember(ctx, p.acquired)
         ctx.holdings.record(
             p.acquired.release,
-            Curated(p.acquired.landing.sha256, code_version(), now(), ctx.run_id, p.parsed.facts),
+            Curated(
+                p.acquired.landing.sha256, code_version(), now(), ctx.run_id, p.parsed.facts, tuple(p.parsed.tables)
+            ),
         )
     ctx.holdings.save()
 

@@ -440,6 +440,43 @@ _FIELDS: list[Column] = [
         nullable=False,
     ),
     Column("mapping_note", pa.string(), "How the entry is known, for declared entries."),
+    Column(
+        "hybrid_system",
+        pa.string(),
+        "The OES transition hybrid the structure describes.",
+        nullable=False,
+        values=SOC_SYSTEMS,
+    ),
+    Column("hybrid_code", pa.string(), "OES code of the hybrid structure.", nullable=False, pattern=CODE_PATTERN),
+    Column("hybrid_title", pa.string(), "OES title as the structure gives it (footnote marks removed)."),
+    Column(
+        "component_system",
+        pa.string(),
+        "Classification of the component: soc-2000, soc-2010, soc-2018, or oes-may-2018 (the codes of the OES "
+        "May 2018 estimates, i.e. soc-2010 as OES published it, combined codes included).",
+        nullable=False,
+        values=("soc-2000", "soc-2010", "soc-2018", "oes-may-2018"),
+    ),
+    Column(
+        "component_code",
+        pa.string(),
+        "Code the OES code was built from, as BLS lists it.",
+        nullable=False,
+        pattern=CODE_PATTERN,
+    ),
+    Column("component_title", pa.string(), "Title of the component as BLS lists it (footnote marks removed)."),
+    Column(
+        "bls_relationship",
+        pa.string(),
+        "BLS's own note on the row, verbatim ('temp. code and title', 'Hybrid (code & title)', "
+        "'2018 SOC broad occupation', 'Code change only' ...); null where BLS wrote none.",
+    ),
+    Column(
+        "source_row",
+        pa.int32(),
+        "Excel row of the structure workbook: the components of one row were published together.",
+        nullable=False,
+    ),
     # --- provenance ---------------------------------------------------------------------------
     Column(
         "source_sha256",
@@ -643,8 +680,38 @@ SOC_CROSSWALK = Table(
     release_key=("from_system", "to_system"),
 )
 
+SOC_HYBRID_STRUCTURE = Table(
+    name="soc_hybrid_structure",
+    description="BLS's published structures of the OES transition hybrids (May 2010-2011: SOC 2000/2010, "
+    "www.bls.gov/oes/may_2010_occs.xls; May 2019-2020: SOC 2010/2018, oes_2019_hybrid_structure.xlsx): each "
+    "OES code with the SOC codes, on each side, it was built from, one row per workbook row and side.",
+    columns=_cols(
+        "hybrid_system",
+        "hybrid_code",
+        "hybrid_title",
+        "component_system",
+        "component_code",
+        "component_title",
+        "bls_relationship",
+        "source_row",
+        "source_sha256",
+        "source_file",
+    ),
+    key=("hybrid_system", "source_row", "component_system"),
+    release_key=("hybrid_system",),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (OES_ESTIMATES, OES_WAGES, EP_PROJECTIONS, OOH_QUICKFACTS, SOC_CODES, SOC_CROSSWALK)
+    t.name: t
+    for t in (
+        OES_ESTIMATES,
+        OES_WAGES,
+        EP_PROJECTIONS,
+        OOH_QUICKFACTS,
+        SOC_CODES,
+        SOC_CROSSWALK,
+        SOC_HYBRID_STRUCTURE,
+    )
 }
 
 

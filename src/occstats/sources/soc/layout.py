@@ -456,3 +456,49 @@ CROSSWALKS: dict[str, tuple[str, str]] = {
     "2000-to-2010": ("soc-2000", "soc-2010"),
     "2010-to-2018": ("soc-2010", "soc-2018"),
 }
+
+
+# BLS's published structures of the OES transition hybrids. Each workbook lists, row by row, an OES
+# code with the SOC codes on each side it was built from. The headers name the columns (matched
+# case- and space-insensitively); each title is the column right of its code where the header is
+# blank. `sides` maps a header to the classification its codes belong to: the reference system
+# the hybrid's components are given in comes first. Which file is which is read from the header.
+@dataclass(frozen=True)
+class HybridStructure:
+    release_id: str
+    system: str  # the hybrid system the workbook describes
+    label: str
+    code_header: str
+    title_header: str
+    sides: tuple[tuple[str, str, str | None], ...]  # (component system, code header, title header or None: next col)
+    note_header: str
+
+
+HYBRID_STRUCTURES: tuple[HybridStructure, ...] = (
+    HybridStructure(
+        release_id="2010-hybrid",
+        system="soc-2000-2010-hybrid",
+        label="BLS 'How were the occupations in the May 2010 estimates built' (OES use of combined SOC data)",
+        code_header="OES 2010 code",
+        title_header="OES 2010 title",
+        sides=(("soc-2010", "2010 SOCs", None), ("soc-2000", "2000 SOCs", None)),
+        note_header="notes",
+    ),
+    HybridStructure(
+        release_id="2019-hybrid",
+        system="soc-2010-2018-hybrid",
+        label="BLS OES 2019 hybrid SOC structure (2010 <-> 2018)",
+        code_header="OES 2019 Estimates Code",
+        title_header="OES 2019 Estimates Title",
+        sides=(
+            ("soc-2018", "2018 SOC Code", "2018 SOC Title"),
+            ("oes-may-2018", "OES 2018 Estimates Code", "OES 2018 Estimates Title"),
+            ("soc-2010", "2010 SOC Code", "2010 SOC Title"),
+        ),
+        note_header="NOTES",
+    ),
+)
+STRUCTURE_BY_RELEASE: dict[str, HybridStructure] = {s.release_id: s for s in HYBRID_STRUCTURES}
+# The codes OES published for May 2018 (soc-2010 as OES used it, combined codes included): a side
+# of the 2019 structure that is not a reference classification.
+COMPONENT_SYSTEMS = ("soc-2000", "soc-2010", "soc-2018", "oes-may-2018")

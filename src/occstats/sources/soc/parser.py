@@ -44,6 +44,10 @@ def relationship(n_targets: int, n_sources: int) -> str:
 
 def _locate(path: Path, display_name: str) -> tuple[str, str, list[list[Any]], int, dict[str, int], str]:
     members = read_members(path, display_name=display_name)
+    return _locate_in(members, display_name)
+
+
+def _locate_in(members: list[Any], display_name: str) -> tuple[str, str, list[list[Any]], int, dict[str, int], str]:
     if len(members) != 1:
         raise SourceError(display_name, "holds several files; a SOC crosswalk is a single workbook")
     book = open_workbook(members[0], display_name)
@@ -70,18 +74,30 @@ def _locate(path: Path, display_name: str) -> tuple[str, str, list[list[Any]], i
 
 
 class SocSource:
-    """The BLS SOC crosswalk workbooks."""
+    """The BLS SOC crosswalk workbooks and BLS's OES hybrid structures."""
 
     product = "soc"
-    tables = (schema.SOC_CROSSWALK,)
+    tables = (schema.SOC_CROSSWALK, schema.SOC_HYBRID_STRUCTURE)
 
     def identify(self, path: Path, *, display_name: str, expected: str | None = None) -> str:
-        release_id = _locate(path, display_name)[0]
+        from occstats.sources.soc import hybrid_structures
+
+        members = read_members(path, display_name=display_name)
+        release_id = hybrid_structures.is_structure(path, display_name, members)
+        if release_id is None:
+            release_id = _locate_in(members, display_name)[0]
         if expected and expected != release_id:
-            raise SourceError(display_name, f"is the {release_id} crosswalk, not {expected}")
+            raise SourceError(display_name, f"is the {release_id} SOC file, not {expected}")
         return release_id
 
     def parse(self, path: Path, *, sha256: str, display_name: str, release_id: str) -> ParsedRelease:
+        if release_id in layout.STRUCTURE_BY_RELEASE:
+            from occstats.sources.soc import hybrid_structures
+
+            members = read_members(path, display_name=display_name)
+            return hybrid_structures.parse(
+                path, members, sha256=sha256, display_name=display_name, release_id=release_id
+            )
         found_id, sheet, rows, header, cols, from_year = _locate(path, display_name)
         if found_id != release_id:
             raise SourceError(display_name, f"is the {found_id} crosswalk, not {release_id}", sheet=sheet)
