@@ -182,3 +182,16 @@ def test_where_medical_records_technicians_work(curated):
     _, rows = query.run(Store(settings.curated_dir), sql)
     assert rows[0][:2] == ("622000", "Hospitals; state, local, and private"), rows
     assert rows[0][2] == Decimal("38.3")
+
+
+def test_a_refresh_from_the_mirror_reports_each_workbook_unavailable(mirror, tmp_path):
+    """The mirror holds no ind_xlsx files: every industry of the catalog is reported unavailable, none fails."""
+    settings = Settings(data_dir=tmp_path / "data", mirror=str(mirror), http_retries=0, http_backoff=0)
+    job = Job(settings, "ep-matrix")
+    releases = job.plan()
+    assert len(releases) == 474
+    assert releases[0].urls == ("https://www.bls.gov/emp/ind-occ-matrix/ind_xlsx/ind_110000.xlsx",)
+    for release in releases[:5]:
+        assert job.acquire(release) is None
+    assert {o.state for o in job.report().outcomes} == {State.UNAVAILABLE}
+    assert job.report().exit_code == 3

@@ -85,7 +85,8 @@ def shares_of_industry(frame: pd.DataFrame) -> list[str]:
                 bad.append(f"industry {industry} total {column} is {total[column].iloc[0]}, not 100")
             whole = pd.Series(float(total[employment].iloc[0]), index=rows.index)
             outside = _share_outside(rows[employment], whole, rows[column])
-            bad += [f"{_name(r)} {column}={getattr(r, column)}" for r in rows[outside].itertuples()]
+            if outside.any():  # itertuples costs even on an empty frame; most releases have nothing to name
+                bad += [f"{_name(r)} {column}={getattr(r, column)}" for r in rows[outside].itertuples()]
     return _failure("rows have a percent of industry their employment and the industry total cannot give", bad)
 
 
