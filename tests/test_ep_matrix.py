@@ -170,6 +170,11 @@ def test_release_checks_catch_figures_that_do_not_add_up(tmp_path):
     frame = frame.astype({c: float for c in frame.columns if c.endswith("_pct")})
     assert "29-1141 share_of_industry_pct=13.0" in checks.shares_of_industry(frame)[0]
     assert "29-2071" in checks.base_change_target(frame)[0]
+    assert checks.line_items_within_total(frame) == []
+    frame.loc[frame["soc_code"] == "29-1141", "employment_base"] = 6_000_000  # more than the industry's total
+    assert (
+        "622000 employment_base: 3 line items sum to 6072300, total 5775600" in checks.line_items_within_total(frame)[0]
+    )
 
 
 def test_industries_against_the_occupation_total():

@@ -49,62 +49,92 @@ def _name(row: Any) -> str:
     return f"{int(row.base_year)}-{int(row.target_year)} industry {row.industry_code} {row.soc_code}"
 
 
-def _share_outside(part: pd.Series, whole: pd.Series, published: pd.Series) -> pd.Series:
+def _share_outside(part: Any, whole: Any, published: Any) -> np.ndarray:
     """True where `published` (a one-decimal percent) cannot be 100 x part / whole of the rounded figures.
 
     The true part lies in [part - 50, part + 50] and the true whole in [whole - 50, whole + 50]; the
     published percent must lie within 0.05 of the interval of their ratio. A whole that may be zero
     bounds nothing above.
     """
-    low = 100 * (part - HALF_UNIT).clip(lower=0) / (whole + HALF_UNIT)
-    high = np.where(whole > HALF_UNIT, 100 * (part + HALF_UNIT) / (whole - HALF_UNIT).clip(lower=_EPS), np.inf)
+    part, whole, published = (np.asarray(a, dtype=float) for a in (part, whole, published))
+    low = 100 * np.clip(part - HALF_UNIT, 0, None) / (whole + HALF_UNIT)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        high = np.where(whole > HALF_UNIT, 100 * (part + HALF_UNIT) / np.clip(whole - HALF_UNIT, _EPS, None), np.inf)
     return (published < low - HALF_PCT - _EPS) | (published > high + HALF_PCT + _EPS)
 
 
 def base_change_target(frame: pd.DataFrame) -> list[str]:
     """base + change = target within rounding: three figures, each within 50 persons of the truth."""
     gap = (frame["employment_base"] + frame["change_number"] - frame["employment_target"]).abs()
+    wrong = gap.to_numpy() > 3 * HALF_UNIT
+    rows = frame[wrong].itertuples() if wrong.any() else ()  # itertuples costs even on an empty frame
     bad = [
         f"{_name(r)} base {r.employment_base:.0f} + change {r.change_number:.0f} != target {r.employment_target:.0f}"
-        for r in frame[gap > 3 * HALF_UNIT].itertuples()
+        for r in rows
     ]
     return _failure(f"rows have base + change differing from target by more than {3 * HALF_UNIT} persons", bad)
 
 
+class _Industries:
+    """A frame's releases (one industry of one cycle each), as numpy positions: pandas costs per call.
+
+    The pipeline validates one workbook (a few hundred rows) at a time, 474 times per cycle.
+    """
+
+    def __init__(self, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+        self.frame = frame
+        self.soc = frame["soc_code"].to_numpy()
+        self.values = {c: frame[c].to_numpy(dtype=float) for c in columns}
+        self.groups = frame.groupby(["base_year", "target_year", "industry_code"], sort=False).indices
+
+    def __iter__(self) -> Any:
+        """(label, positions of its rows, position of its total row or None, problem or None)."""
+        for (base, target, industry), rows in self.groups.items():
+            label = f"{int(base)}-{int(target)} industry {industry}"
+            total = rows[self.soc[rows] == layout.TOTAL_CODE]
+            problem = None if len(total) == 1 else f"{label} has {len(total)} rows for the total {layout.TOTAL_CODE}"
+            yield label, rows, (total[0] if len(total) == 1 else None), problem
+
+
+_EMPLOYMENT = tuple(e for e, _ in YEARS)
+_INDUSTRY_SHARES = tuple(f"share_of_industry{y}_pct" for _, y in YEARS)
+
+
 def shares_of_industry(frame: pd.DataFrame) -> list[str]:
     """The industry total is 100% of the industry; every row's percent is its employment over that total."""
+    industries = _Industries(frame, _EMPLOYMENT + _INDUSTRY_SHARES)
     bad: list[str] = []
-    for (_, industry), rows in frame.groupby(["base_year", "industry_code"]):
-        total = rows[rows["soc_code"] == layout.TOTAL_CODE]
-        if len(total) != 1:
-            bad.append(f"industry {industry} has {len(total)} rows for the total {layout.TOTAL_CODE}")
+    for label, rows, total, problem in industries:
+        if total is None:
+            bad.append(str(problem))
             continue
         for employment, year in YEARS:
             column = f"share_of_industry{year}_pct"
-            if float(total[column].iloc[0]) != 100.0:
-                bad.append(f"industry {industry} total {column} is {total[column].iloc[0]}, not 100")
-            whole = pd.Series(float(total[employment].iloc[0]), index=rows.index)
-            outside = _share_outside(rows[employment], whole, rows[column])
-            if outside.any():  # itertuples costs even on an empty frame; most releases have nothing to name
-                bad += [f"{_name(r)} {column}={getattr(r, column)}" for r in rows[outside].itertuples()]
+            part, share = industries.values[employment], industries.values[column]
+            if share[total] != 100.0:
+                bad.append(f"{label} total {column} is {share[total]}, not 100")
+            outside = rows[_share_outside(part[rows], part[total], share[rows])]
+            bad += [f"{label} {industries.soc[i]} {column}={share[i]} ({employment} {part[i]:.0f})" for i in outside]
     return _failure("rows have a percent of industry their employment and the industry total cannot give", bad)
 
 
 def line_items_within_total(frame: pd.DataFrame) -> list[str]:
     """The displayed line items (summaries left out: they repeat their items) never exceed the industry total."""
+    industries = _Industries(frame, _EMPLOYMENT)
+    items = (frame["occ_type"] == "line_item").to_numpy()
     bad: list[str] = []
-    for (_, industry), rows in frame.groupby(["base_year", "industry_code"]):
-        items = rows[rows["occ_type"] == "line_item"]
-        total = rows[rows["soc_code"] == layout.TOTAL_CODE]
-        if total.empty:
+    for label, rows, total, _ in industries:
+        if total is None:
             continue  # shares_of_industry names it
-        for employment, _ in YEARS:
-            summed, published = items[employment].sum(), float(total[employment].iloc[0])
-            allowed = HALF_UNIT * (len(items) + 1)
-            if summed > published + allowed:
+        mine = rows[items[rows]]
+        allowed = HALF_UNIT * (len(mine) + 1)
+        for employment in _EMPLOYMENT:
+            values = industries.values[employment]
+            summed = values[mine].sum()
+            if summed > values[total] + allowed:
                 bad.append(
-                    f"industry {industry} {employment}: {len(items)} line items sum to {summed:.0f}, "
-                    f"total {published:.0f} (allowed {allowed} over)"
+                    f"{label} {employment}: {len(mine)} line items sum to {summed:.0f}, "
+                    f"total {values[total]:.0f} (allowed {allowed} over)"
                 )
     return _failure("industries whose line items add up to more than their total", bad)
 
@@ -135,11 +165,16 @@ def industries_sum_to_occupation_total(frame: pd.DataFrame, totals: pd.DataFrame
     for employment, year in YEARS:
         column = f"share_of_occupation{year}_pct"
         outside = _share_outside(joined[employment], joined[f"{employment}_total"], joined[column])
-        bad += [
-            f"{_name(r)} {column}={getattr(r, column)} ({employment} {getattr(r, employment):.0f} of "
-            f"{getattr(r, employment + '_total'):.0f})"
-            for r in joined[outside].itertuples()
-        ]
+        outside = pd.Series(outside, index=joined.index)
+        bad += (
+            []
+            if not outside.any()
+            else [
+                f"{_name(r)} {column}={getattr(r, column)} ({employment} {getattr(r, employment):.0f} of "
+                f"{getattr(r, employment + '_total'):.0f})"
+                for r in joined[outside].itertuples()
+            ]
+        )
         sectors = joined[joined["industry_code"].isin(layout.SECTORS)]
         sums = sectors.groupby(["base_year", "soc_code"]).agg(
             summed=(employment, "sum"),
