@@ -326,7 +326,8 @@ def _already_curated(ctx: Context, release: str, sha256: str) -> bool:
     held = ctx.holdings.curated(release)
     if held is None or held.sha256 != sha256 or held.code_version != code_version():
         return False
-    return all(any(sha256 in state.sources for state in ctx.summary(tbl.name).values()) for tbl in ctx.product.tables)
+    tables = held.tables or tuple(t.name for t in ctx.product.tables)
+    return all(any(sha256 in state.sources for state in ctx.summary(name).values()) for name in tables)
 
 
 # -- publish ----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ line here. The CLI's choices, the Prefect flows and the docs are generated from 
 from __future__ import annotations
 
 from occstats.errors import ConfigError
-from occstats.sources import ep, oes, soc
+from occstats.sources import ep, ep_matrix, oes, soc
 from occstats.sources.base import Product
 from occstats.validate import Check
 
@@ -17,6 +17,7 @@ REGISTRY: dict[str, Product] = {
         soc.PRODUCT,  # first: OES and EP codes are checked against the crosswalks
         oes.PRODUCT,
         ep.PRODUCT,
+        ep_matrix.PRODUCT,
     )
 }
 

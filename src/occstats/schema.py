@@ -338,6 +338,54 @@ _FIELDS: list[Column] = [
         values=STATUS_VALUES,
     ),
     Column("education_source", pa.string(), "The sheet the education and training categories come from."),
+    # --- National Employment Matrix (EP, by industry) --------------------------------------------
+    Column(
+        "industry_code",
+        pa.string(),
+        "National Employment Matrix industry code as published: NAICS-based six characters ('622000'; "
+        "ownership in the last digit, '611102' = state-owned), ranges ('1131-2', '31-330') and BLS "
+        "aggregates ('4445R0').",
+        nullable=False,
+        pattern=r"^[0-9][0-9A-Z,-]{5}$",
+    ),
+    Column("industry_title", pa.string(), "Industry title as the workbook's second row states it.", nullable=False),
+    Column(
+        "industry_level",
+        pa.string(),
+        "'sector' for the 20 industries that together hold all wage and salary employment (declared in "
+        "src/occstats/sources/ep_matrix/layout.py); 'part_of_sector' for every other industry, each inside "
+        "one sector (BLS's workbooks state no level). Sum over sectors only: the rest overlap.",
+        nullable=False,
+        values=("sector", "part_of_sector"),
+    ),
+    Column("matrix_sort_order", pa.int32(), "The workbook's 'Sort Order' of the row, as published.", nullable=False),
+    Column(
+        "share_of_industry_pct",
+        PERCENT_1DP,
+        "Percent of the industry's employment in the base year that is in this occupation, as published "
+        "(share_of_industry_target_pct: the target year's).",
+        unit="percent",
+    ),
+    Column(
+        "share_of_industry_target_pct",
+        PERCENT_1DP,
+        "Percent of the industry's projected employment in the target year that is in this occupation.",
+        unit="percent",
+    ),
+    Column(
+        "share_of_occupation_pct",
+        PERCENT_1DP,
+        "Percent of the occupation's employment (all industries and the self-employed) in the base year "
+        "that is in this industry, as published ('39% of these jobs were in hospitals'; "
+        "share_of_occupation_target_pct: the target year's).",
+        unit="percent",
+    ),
+    Column(
+        "share_of_occupation_target_pct",
+        PERCENT_1DP,
+        "Percent of the occupation's projected employment in the target year that is in this industry.",
+        unit="percent",
+    ),
     # --- OOH quick facts ----------------------------------------------------------------------
     Column(
         "median_pay_annual",
@@ -611,6 +659,41 @@ EP_PROJECTIONS = Table(
     "different concepts and live in different columns.",
 )
 
+EP_MATRIX = Table(
+    name="ep_matrix",
+    description="The National Employment Matrix (BLS Employment Projections): employment by industry for "
+    "every occupation, one row per projection cycle x industry x occupation, from BLS's workbook per industry.",
+    columns=_cols(
+        "base_year",
+        "target_year",
+        "industry_code",
+        "industry_title",
+        "industry_level",
+        "soc_code",
+        "soc_system",
+        "occ_title",
+        "occ_type",
+        "matrix_sort_order",
+        "employment_base",
+        "share_of_industry_pct",
+        "share_of_occupation_pct",
+        "employment_target",
+        "share_of_industry_target_pct",
+        "share_of_occupation_target_pct",
+        "change_number",
+        "change_pct",
+        "source_sha256",
+        "source_file",
+    ),
+    key=("base_year", "industry_code", "soc_code"),
+    release_key=("base_year", "industry_code"),
+    partition_by=("base_year",),
+    usage="Filter occ_type = 'line_item' before summing occupations, and industry_level = 'sector' before "
+    "summing industries (industries nest: 620000 holds 622000, which holds 622100). BLS leaves out an "
+    "occupation with fewer than 50 jobs in an industry (or confidential or poor-quality data): a missing "
+    "row is not a zero. The self-employed are in no industry workbook.",
+)
+
 OOH_QUICKFACTS = Table(
     name="ooh_quickfacts",
     description="The Occupational Outlook Handbook 'quick facts' box for each line-item occupation and "
@@ -707,6 +790,7 @@ TABLES: dict[str, Table] = {
         OES_ESTIMATES,
         OES_WAGES,
         EP_PROJECTIONS,
+        EP_MATRIX,
         OOH_QUICKFACTS,
         SOC_CODES,
         SOC_CROSSWALK,
