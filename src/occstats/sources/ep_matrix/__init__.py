@@ -2,6 +2,7 @@
 
 from occstats.sources.base import Product
 from occstats.sources.ep_matrix.catalog import CATALOG
+from occstats.sources.ep_matrix.checks import CHECKS
 from occstats.sources.ep_matrix.parser import EpMatrixSource
 
 PRODUCT = Product(
@@ -10,5 +11,6 @@ PRODUCT = Product(
     catalog=CATALOG,
     source=EpMatrixSource(),
     depends_on=("soc",),
+    checks=CHECKS,
     import_hint="a directory of past cycles' industry workbooks (ind_*.xlsx; BLS replaces them every September)",
 )

@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from occstats import validate
+from occstats import schema, validate
 from occstats.sources.ep_matrix import layout
+from occstats.validate import Check
 
 HALF_UNIT = layout.PERSONS_PER_UNIT // 10**layout.THOUSANDS_DECIMALS // 2  # 50 persons
 HALF_PCT = 0.5 * 10**-layout.PERCENT_DECIMALS  # 0.05 percentage points
@@ -139,7 +140,13 @@ def line_items_within_total(frame: pd.DataFrame) -> list[str]:
     return _failure("industries whose line items add up to more than their total", bad)
 
 
-RELEASE_CHECKS = (base_change_target, shares_of_industry, line_items_within_total)
+CHECKS: dict[str, tuple[Check, ...]] = {
+    schema.EP_MATRIX.name: (
+        Check("base + change = target", base_change_target),
+        Check("shares of the industry consistent", shares_of_industry),
+        Check("line items within the industry total", line_items_within_total),
+    )
+}
 
 
 def industries_sum_to_occupation_total(frame: pd.DataFrame, totals: pd.DataFrame) -> list[str]:

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from occstats import schema, validate
+from occstats import schema
 from occstats.archive import pick_member, read_members
 from occstats.cells import CellError, ExcessPrecision, parse_cell, parse_text
 from occstats.errors import SourceError
 from occstats.excel import open_workbook
 from occstats.sources.base import ParsedRelease
-from occstats.sources.ep_matrix import checks, layout
+from occstats.sources.ep_matrix import layout
 from occstats.sources.soc.layout import system_for_year
 
 PRODUCT = "ep-matrix"
@@ -311,7 +311,3 @@ class EpMatrixSource:
 
     def parse(self, path: Path, *, sha256: str, display_name: str, release_id: str) -> ParsedRelease:
         return parse(path, sha256=sha256, display_name=display_name, release_id=release_id)
-
-
-if not any(check in validate.TABLE_CHECKS.get(schema.EP_MATRIX.name, []) for check in checks.RELEASE_CHECKS):
-    validate.register(schema.EP_MATRIX.name, *checks.RELEASE_CHECKS)
