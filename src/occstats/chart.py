@@ -99,10 +99,16 @@ def _mark(ax: Any, x: float, text: str, *, strong: bool) -> None:
     )
 
 
+def held_releases(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The series rows of releases held (a gap year's row says no release is held: nothing to draw)."""
+    return [r for r in rows if r.get("soc_system")]
+
+
 def plot_series(rows: list[dict[str, Any]], *, code: str, measure: str, out: Path, title: str | None = None) -> Path:
     """Draw `rows` (from lineage.series) to `out` (.png or .svg); return the path written."""
     if out.suffix.lower() not in FORMATS:
         raise ConfigError(f"{out}: the chart is written as PNG or SVG; name the file .png or .svg")
+    rows = held_releases(rows)
     if not rows:
         raise ConfigError(f"no OES releases hold {measure} for {code}: nothing to draw")
     fig, ax = plt.subplots(figsize=(10, 5.5), dpi=100)

@@ -286,7 +286,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
-    from occstats.chart import plot_series
+    from occstats.chart import held_releases, plot_series
     from occstats.lineage import from_store, series
     from occstats.store import Store
 
@@ -297,7 +297,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
         store, from_store(store), args.code, args.measure, first=args.first, last=args.last, system=args.system
     )
     path = plot_series(rows, code=args.code, measure=args.measure, out=Path(args.out))
-    print(f"wrote {path} ({len(rows)} releases)")
+    print(f"wrote {path} ({len(held_releases(rows))} releases)")
     return 0
 
 

@@ -483,17 +483,7 @@ class _Progress:
         extra = f" ({rows})" if rows else ""
         detail = f": {outcome.detail}" if outcome.detail else ""
         width = len(str(total))
-        log.info(
-            "[%*d/%d] %s %s %s%s%s",
-            width,
-            done,
-            total,
-            self.ctx.name,
-            outcome.release,
-            outcome.state.value,
-            extra,
-            detail,
-        )
+        log.info("[%*d/%d] %s %s%s%s", width, done, total, outcome.label, outcome.state.value, extra, detail)
 
 
 def run(settings: Settings, product: str, inputs: Sequence[Input], *, runner: Runner = direct) -> RunReport:
