@@ -103,7 +103,8 @@ def test_datapackage_describes_schemas_versions_and_raw_files(curated):
     assert ep["releases"] == ["EP 2023-33"] and set(ep["tables"]) == {"ep_projections", "ooh_quickfacts"}
     listed = {f["path"]: f["sha256"] for f in package["occstats"]["files"]}
     assert listed["tables/oes_wages.parquet"] == sha256(out / "releases" / "1" / "tables" / "oes_wages.parquet")
-    assert package["occstats"]["cards"] is None, "no occstats.cards module here"
+    written = sorted((out / "releases" / "1" / "cards").glob("*.json"))
+    assert written and package["occstats"]["cards"] == len(written), "a fact card per occupation the OOH covers"
 
 
 def test_nothing_new_writes_nothing(curated):
@@ -179,8 +180,8 @@ def test_fact_cards_are_written_into_the_release_when_the_module_exists(curated,
 
     def write_cards(store, folder):
         seen["store"] = store
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "29-2072.json").write_text("{}")
+        (folder / "cards").mkdir()
+        (folder / "cards" / "29-2072.json").write_text("{}")
         return 1
 
     monkeypatch.setitem(sys.modules, "occstats.cards", types.SimpleNamespace(write_cards=write_cards))
@@ -200,7 +201,8 @@ def test_a_failure_half_way_leaves_no_release_behind(curated, monkeypatch):
     settings, _, out = curated
 
     def broken(store, folder):
-        (folder / "29-2072.json").write_text("{")
+        (folder / "cards").mkdir()
+        (folder / "cards" / "29-2072.json").write_text("{")
         raise RuntimeError("card writer crashed")
 
     monkeypatch.setitem(sys.modules, "occstats.cards", types.SimpleNamespace(write_cards=broken))

@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -185,7 +186,7 @@ def _freeze(folder: Path) -> None:
 def _write_cards(store: Store, folder: Path) -> int | None:
     """Fact cards (occstats.cards): `folder/cards/<code>.json` and the combined `folder/cards.json`."""
     try:
-        from occstats import cards  # type: ignore[attr-defined]
+        cards = importlib.import_module("occstats.cards")
     except ImportError:
         return None
     write = getattr(cards, "write_cards", None)
