@@ -73,7 +73,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.year and len(args.files) > 1:
         raise ConfigError("--year applies to a single file")
-    files = [Path(f) for f in args.files]
+    # a directory stands for the files in it (the matrix comes as one workbook per industry)
+    files = [
+        f
+        for arg in map(Path, args.files)
+        for f in (sorted(p for p in arg.iterdir() if p.is_file()) if arg.is_dir() else [arg])
+    ]
     report = import_files(settings, args.product, files, str(args.year) if args.year else None)
     print(text_summary(report))
     return report.exit_code
