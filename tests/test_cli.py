@@ -75,7 +75,7 @@ def test_query_time_travel_and_errors(refreshed):
     bad = occstats("query", "select nope from oes_wages", data_dir=data_dir)
     assert bad.returncode == 2 and "query failed" in bad.stderr
     missing = occstats("query", "select 1", "--as-of", "oes_wages=99", data_dir=data_dir)
-    assert missing.returncode == 2 and "no version 99" in missing.stderr
+    assert missing.returncode == 2 and "oes_wages has only version 0" in missing.stderr, "the valid range is named"
 
 
 def test_tables_and_history(refreshed):
@@ -86,7 +86,7 @@ def test_tables_and_history(refreshed):
         occstats("query", "select count(*) as n from oes_estimates", "--format", "json", data_dir=data_dir).stdout
     )[0]["n"]
     assert tables["oes_estimates"]["rows"] == counted and tables["oes_wages"]["rows"] == 12 * counted
-    assert tables["oes_wages"]["releases"] == "2004-2005, 2007-2008, 2010-2025"
+    assert tables["oes_wages"]["releases"] == "OES May 2004-2005, 2007-2008, 2010-2025"
     text = occstats("history", "oes_estimates", data_dir=data_dir).stdout
     assert "WRITE" in text and "2004-2005, 2007-2008, 2010-2025" in text and "20 files" in text
 
@@ -106,7 +106,7 @@ def test_a_missing_file_and_an_unknown_table_are_clear_errors(tmp_path):
     missing = occstats("import", "oes", str(tmp_path / "nope.xlsx"), data_dir=tmp_path)
     assert missing.returncode == 1 and "no such file" in missing.stdout
     unknown = occstats("history", "nope", data_dir=tmp_path)
-    assert unknown.returncode == 2 and "no table 'nope'" in unknown.stderr
+    assert unknown.returncode == 2 and f"data directory {tmp_path} holds no curated tables" in unknown.stderr
 
 
 @pytest.fixture(scope="module")
@@ -116,10 +116,10 @@ def with_soc(refreshed, mirror):
     return data_dir, done
 
 
-def test_refresh_soc_curates_both_crosswalks(with_soc):
+def test_refresh_soc_curates_both_crosswalks_and_both_hybrid_structures(with_soc):
     data_dir, done = with_soc
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "soc: 2 curated" in done.stdout
+    assert "soc: 4 curated" in done.stdout and "soc_hybrid_structure v0" in done.stdout
     out = occstats(
         "query",
         "select from_system, to_system, count(*) as n from soc_crosswalk group by 1, 2 order by 1, 2",
@@ -138,9 +138,11 @@ def test_lineage_and_series_commands(with_soc):
     assert text.returncode == 0, text.stderr
     lines = [line.split() for line in text.stdout.splitlines()]
     assert lines[5][:3] == ["4", "soc-2010-2018-hybrid", "29-2098"]
-    assert any(line[:3] == ["5", "soc-2018", "29-2072"] and line[-2:] == ["29-2098", "split"] for line in lines)
+    split = next(line for line in lines if line[:3] == ["5", "soc-2018", "29-2072"])
+    assert "29-2098" in split and "split" in split and "oes_2019_hybrid_structure.xlsx" in split, "BLS's file cited"
     steps = json.loads(occstats("lineage", "29-2071", "--format", "json", data_dir=data_dir).stdout)
-    assert [s["code"] for s in steps] == ["29-2071", "29-2071", "29-2071", "29-2098", "29-9098", "29-2072", "29-9021"]
+    # BLS's 2019 structure builds 29-9098 from 29-9099 alone: 29-2071 reaches 29-9021 through the crosswalk
+    assert [s["code"] for s in steps] == ["29-2071", "29-2071", "29-2071", "29-2098", "29-2072", "29-9021"]
     rows = list(
         csv.DictReader(
             io.StringIO(
@@ -158,8 +160,11 @@ def test_lineage_and_series_commands(with_soc):
             )
         )
     )
-    assert len(rows) == 20 and all(r["soc_code"] and r["soc_system"] for r in rows)
-    assert [r["comparable"] for r in rows].count("True") == 13, "2004-2018: the same definition"
+    held = [r for r in rows if r["soc_system"]]
+    assert len(held) == 20 and all(r["soc_code"] for r in held)
+    gaps = [r["release"] for r in rows if not r["soc_system"]]
+    assert gaps == ["OES 2006", "OES 2009"], "a year with no release held is a row that says so"
+    assert [r["comparable"] for r in held].count("True") == 13, "2004-2018: the same definition"
     bad = occstats("series", "29-2071", "--measure", "vibes", data_dir=data_dir)
     assert bad.returncode == 2 and "unknown measure" in bad.stderr
 
