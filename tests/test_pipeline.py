@@ -148,3 +148,28 @@ def test_import_of_a_file_that_cannot_say_its_year_asks_for_one(settings, tmp_pa
     outcome = import_files(settings, "oes", [source]).outcomes[0]
     assert outcome.state is State.FAILED and "--year" in outcome.detail
     assert "_unidentified" in outcome.raw_path
+
+
+def test_a_failure_does_not_stick_after_a_rejected_import(mirrored, tmp_path):
+    """Issue 12.1: a rejected import is the newest landing of 2021; upstream's 304 must not send the refresh to it."""
+    settings, _ = mirrored
+    assert states(refresh(settings, [2021])) == {"2021": State.CURATED}
+    occupations = [list(o) for o in OCCUPATIONS]
+    occupations[3][3] = "lots"  # not a number: the import is rejected
+    bad = tmp_path / "oesm21nat.zip"
+    bad.write_bytes(oes_zip(2021, oes_2021_workbook(2021, occupations)))
+    assert states(import_files(settings, "oes", [bad])) == {"2021": State.FAILED}
+
+    again = refresh(settings, [2021])  # upstream answers 304: the landing it served is the one held, not the import
+    assert states(again) == {"2021": State.UNCHANGED}, again.outcomes[0].detail
+    assert "not modified (304)" in again.outcomes[0].detail
+
+
+def test_a_failure_does_not_stick_a_cut_short_download(mirrored):
+    """A landing that failed is not what the URL is remembered by: once upstream is fine, the release is curated."""
+    settings, mirror = mirrored
+    put_release(mirror, 2021, oes_zip(2021)[:3000])  # cut short
+    assert states(refresh(settings, [2021])) == {"2021": State.FAILED}
+    put_release(mirror, 2021, oes_zip(2021))  # upstream is fine again
+    again = refresh(settings, [2021])
+    assert states(again) == {"2021": State.CURATED}, again.outcomes[0].detail
