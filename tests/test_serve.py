@@ -24,9 +24,10 @@ from occstats.store import Store
 
 
 def _fake_cards(store, folder: Path) -> int:
-    """Stand-in for occstats.cards (written elsewhere): one card, to serve."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "29-2072.json").write_text(json.dumps({"soc_code": "29-2072", "title": "Medical Records Specialists"}))
+    """Stand-in for occstats.cards: one card, in `folder/cards/` as the real writer puts them."""
+    (folder / "cards").mkdir(parents=True, exist_ok=True)
+    card = {"soc_code": "29-2072", "title": "Medical Records Specialists"}
+    (folder / "cards" / "29-2072.json").write_text(json.dumps(card))
     return 1
 
 
