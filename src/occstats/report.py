@@ -6,6 +6,9 @@ from collections.abc import Sequence
 
 from occstats.pipeline import RunReport, State
 
+# a product of many files (the matrix: one workbook per industry) must not bury a failure in its list
+MAX_UNAVAILABLE_LINES = 12
+
 _ORDER = [State.FAILED, State.UNAVAILABLE, State.CURATED, State.UNCHANGED, State.NOT_YET]
 
 
@@ -50,7 +53,15 @@ def text_summary(report: RunReport) -> str:
         lines.append("  versions written: " + ", ".join(f"{t} v{v}" for t, v in sorted(report.versions.items())))
     else:
         lines.append("  no table changed; no version written")
+    unavailable = 0
     for o in sorted(report.outcomes, key=lambda o: (_ORDER.index(o.state), o.release)):
+        if o.state is State.UNAVAILABLE:
+            unavailable += 1
+            if unavailable > MAX_UNAVAILABLE_LINES:
+                continue
         if o.state in (State.FAILED, State.UNAVAILABLE):
             lines.append(f"  {o.state.value.upper()}: {o.label}: {o.detail}")
+    if unavailable > MAX_UNAVAILABLE_LINES:
+        more = unavailable - MAX_UNAVAILABLE_LINES
+        lines.append(f"  … and {more} more unavailable (the Prefect artifact and the progress lines list each)")
     return "\n".join(lines)
