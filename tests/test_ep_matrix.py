@@ -16,9 +16,9 @@ from openpyxl import Workbook
 from occstats import schema
 from occstats.errors import SourceError
 from occstats.pipeline import State, import_files
+from occstats.products import validate
 from occstats.sources.ep_matrix import checks, parser
 from occstats.store import Store
-from occstats.validate import validate
 
 HEADER = [
     "Sort Order",

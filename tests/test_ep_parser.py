@@ -29,9 +29,9 @@ from ep_builders import (
 
 from occstats import schema
 from occstats.errors import SourceError, ValidationError
+from occstats.products import validate
 from occstats.sources.ep import parser as ep
 from occstats.sources.ep.parser import EpSource
-from occstats.validate import validate
 
 SHA = "a" * 64
 

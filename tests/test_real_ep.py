@@ -20,9 +20,9 @@ from conftest import SHARED
 
 from occstats import query, schema
 from occstats.pipeline import State, import_files, refresh
+from occstats.products import validate
 from occstats.sources.ep import parser as ep
 from occstats.store import Store
-from occstats.validate import validate
 
 pytestmark = pytest.mark.shared
 

@@ -5,8 +5,9 @@ from builders import OCCUPATIONS, oes_2021_workbook, oes_zip
 
 from occstats import schema
 from occstats.errors import ValidationError
+from occstats.products import validate
 from occstats.sources.oes import parser as oes
-from occstats.validate import row_count_check, validate
+from occstats.validate import row_count_check
 
 
 def parsed_tables(tmp_path, occupations=None):

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 from occstats.errors import ConfigError
-from occstats.labels import release_label
 
 
 @dataclass(frozen=True)
@@ -26,10 +25,6 @@ class Release:
     ref_year: int | None = None
     ref_month: int | None = None
     expected: bool = True  # False: probed ahead of schedule; absence is not a failure
-
-    @property
-    def label(self) -> str:
-        return release_label(self.product, self.release_id)
 
 
 @dataclass(frozen=True)

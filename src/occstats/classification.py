@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from occstats.sources.soc import layout
-from occstats.sources.soc.parser import clean_title
+from occstats.sources.soc.layout import clean_title
 
 REFERENCES = ("soc-2000", "soc-2010", "soc-2018")
 

@@ -38,7 +38,7 @@ from occstats.raw import UNIDENTIFIED, Landing, RawStore
 from occstats.settings import Settings
 from occstats.sources.base import ParsedRelease, Product
 from occstats.store import ReleaseState, ReleaseValues, Store, release_values
-from occstats.validate import CheckResult, validate
+from occstats.validate import CheckResult
 
 log = logging.getLogger("occstats.progress")
 
@@ -270,7 +270,7 @@ def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
     results: list[CheckResult] = []
     for name, data in parsed.tables.items():
         tbl = schema.table(name)
-        results += validate(
+        results += products.validate(
             tbl,
             data,
             release=parsed.label,

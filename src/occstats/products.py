@@ -6,10 +6,16 @@ line here. The CLI's choices, the Prefect flows and the docs are generated from 
 
 from __future__ import annotations
 
+from typing import Any
+
+import pyarrow as pa
+
 from occstats.errors import ConfigError
+from occstats.schema import Table
 from occstats.sources import ep, ep_matrix, oes, soc
 from occstats.sources.base import Product
-from occstats.validate import Check
+from occstats.validate import Check, CheckResult
+from occstats.validate import validate as gate
 
 REGISTRY: dict[str, Product] = {
     p.name: p
@@ -36,3 +42,8 @@ def names() -> list[str]:
 def checks(table: str) -> tuple[Check, ...]:
     """A table's own checks, as declared by the product that feeds it."""
     return tuple(c for p in REGISTRY.values() for c in p.checks.get(table, ()))
+
+
+def validate(tbl: Table, data: pa.Table, **options: Any) -> list[CheckResult]:
+    """The gate with the table's own checks: what every release passes before anything is written."""
+    return gate(tbl, data, checks=checks(tbl.name), **options)

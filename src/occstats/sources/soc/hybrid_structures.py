@@ -18,7 +18,7 @@ from occstats.errors import SourceError
 from occstats.excel import open_workbook, sheet_rows
 from occstats.sources.base import ParsedRelease
 from occstats.sources.soc import layout
-from occstats.sources.soc.parser import clean_title
+from occstats.sources.soc.layout import clean_title
 
 _CODE = re.compile(r"^\d{2}-\d{4}$")
 

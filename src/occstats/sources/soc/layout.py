@@ -10,6 +10,7 @@ two BLS files. `tests/test_real_soc.py` checks every declaration against the rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from occstats.sources.base import by_year
@@ -502,3 +503,10 @@ STRUCTURE_BY_RELEASE: dict[str, HybridStructure] = {s.release_id: s for s in HYB
 # The codes OES published for May 2018 (soc-2010 as OES used it, combined codes included): a side
 # of the 2019 structure that is not a reference classification.
 COMPONENT_SYSTEMS = ("soc-2000", "soc-2010", "soc-2018", "oes-may-2018")
+
+_MARKS = re.compile(TITLE_MARKS)
+
+
+def clean_title(title: str) -> str:
+    """A title without BLS's split/merge footnote marks ('Registered Nurses*' -> 'Registered Nurses')."""
+    return _MARKS.sub("", str(title).strip()).strip()

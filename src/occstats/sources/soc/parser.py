@@ -20,15 +20,10 @@ from occstats.excel import open_workbook, sheet_rows
 from occstats.labels import soc_label
 from occstats.sources.base import ParsedRelease
 from occstats.sources.soc import layout
+from occstats.sources.soc.layout import clean_title
 
 _HEADER = re.compile(layout.CROSSWALK_HEADER, re.IGNORECASE)
-_MARKS = re.compile(layout.TITLE_MARKS)
 _CODE = re.compile(r"^\d{2}-\d{4}$")
-
-
-def clean_title(title: str) -> str:
-    """A title without BLS's split/merge footnote marks ('Registered Nurses*' -> 'Registered Nurses')."""
-    return _MARKS.sub("", str(title).strip()).strip()
 
 
 def relationship(n_targets: int, n_sources: int) -> str:
