@@ -17,6 +17,7 @@ from typing import Any
 import python_calamine
 
 from occstats.archive import Member, check_workbook
+from occstats.cells import parse_text
 from occstats.errors import SourceError
 from occstats.formulas import Positions, formula_cells
 
@@ -120,3 +121,32 @@ def locate_table(
                 )
     wanted = ", ".join(f"{a!r}" for a in anchors)
     raise SourceError(label, f"has no sheet with a header row naming {wanted} in its first {HEADER_SCAN_ROWS} rows")
+
+
+def normalize_space(text: str) -> str:
+    """One space for any run of whitespace (BLS headers carry newlines, NBSPs, double spaces)."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def joined_headers(rows: list[list[Any]], merged: list[Any], header_rows: list[int], *, width: int) -> list[str]:
+    """One text per column: its header rows, merged cells filled, joined with ' | '.
+
+    Repeats from a vertical merge collapse, so a cell merged over three rows reads once, and
+    2008's 'Employment' > 'Number' > 2008 reads 'Employment | Number | 2008'.
+    """
+    grid = {i: [*rows[i], *[""] * (width - len(rows[i]))] for i in header_rows}
+    for (r0, c0), (r1, c1) in merged:
+        value = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
+        for r in range(r0, r1 + 1):
+            if r in grid:
+                for c in range(c0, min(c1, width - 1) + 1):
+                    grid[r][c] = value
+    headers = []
+    for col in range(width):
+        parts: list[str] = []
+        for i in header_rows:
+            text = normalize_space(parse_text(grid[i][col]))
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        headers.append(" | ".join(parts))
+    return headers

@@ -27,7 +27,7 @@ from occstats import schema
 from occstats.archive import pick_member, read_members
 from occstats.cells import Cell, CellError, ExcessPrecision, parse_cell, parse_text
 from occstats.errors import SourceError
-from occstats.excel import open_workbook, workbook_formulas
+from occstats.excel import joined_headers, normalize_space, open_workbook, workbook_formulas
 from occstats.formulas import Positions
 from occstats.labels import ep_label
 from occstats.markers import Status
@@ -78,11 +78,6 @@ def _target_year(base: int, target: str) -> int:
     return year if year > base else year + 100
 
 
-def _normalize(text: str) -> str:
-    """One space for any run of whitespace (BLS headers carry newlines, NBSPs, double spaces)."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
 # --- reading one sheet ------------------------------------------------------------------------
 @dataclass
 class _Sheet:
@@ -124,30 +119,6 @@ def _letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def _joined_headers(rows: list[list[Any]], merged: list[Any], header_rows: list[int], *, width: int) -> list[str]:
-    """One text per column: its header rows, merged cells filled, joined with ' | '.
-
-    Repeats from a vertical merge collapse, so a cell merged over three rows reads once, and
-    2008's 'Employment' > 'Number' > 2008 reads 'Employment | Number | 2008'.
-    """
-    grid = {i: [*rows[i], *[""] * (width - len(rows[i]))] for i in header_rows}
-    for (r0, c0), (r1, c1) in merged:
-        value = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
-        for r in range(r0, r1 + 1):
-            if r in grid:
-                for c in range(c0, min(c1, width - 1) + 1):
-                    grid[r][c] = value
-    headers = []
-    for col in range(width):
-        parts: list[str] = []
-        for i in header_rows:
-            text = _normalize(parse_text(grid[i][col]))
-            if text and (not parts or parts[-1] != text):
-                parts.append(text)
-        headers.append(" | ".join(parts))
-    return headers
 
 
 class _Book:
@@ -208,12 +179,12 @@ class _Book:
             if not filled:
                 continue
             if not header_rows and filled == [0]:
-                notes.append(_normalize(parse_text(rows[i][0])))
+                notes.append(normalize_space(parse_text(rows[i][0])))
             else:
                 header_rows.append(i)
         if not header_rows:
             raise self.fail(sheet, "has no header row above its first occupation row")
-        headers = _joined_headers(rows, merged, header_rows, width=max(len(r) for r in rows[: first + 1]))
+        headers = joined_headers(rows, merged, header_rows, width=max(len(r) for r in rows[: first + 1]))
         located = _Sheet(name=sheet, title=" ".join(notes), headers=headers, formulas=self.formulas(sheet))
         located.rows = [(i + 1, rows[i]) for i in range(first, len(rows))]
         return located
@@ -456,7 +427,7 @@ class _Parser:
         if "occ_type" not in self.table.columns:
             return None  # derived once every code is known
         text = parse_text(self.table.cell(row, "occ_type"))
-        occ_type = layout.OCC_TYPES.get(_normalize(text).lower())
+        occ_type = layout.OCC_TYPES.get(normalize_space(text).lower())
         if occ_type is None:
             raise self.fail(
                 self.table,
@@ -590,7 +561,7 @@ class _Parser:
         if (withheld := self._formula(sheet, row, excel_row, "median_wage_annual")) is not None:
             return withheld, None
         raw = sheet.cell(row, "median_wage_annual")
-        text = _normalize(raw) if isinstance(raw, str) else ""
+        text = normalize_space(raw) if isinstance(raw, str) else ""
         if m := _TOP_CODED.match(text):
             return Cell(None, Status.TOP_CODED, text), Decimal(m.group("bound").replace(",", ""))
         return self._marked(sheet, row, excel_row, "median_wage_annual", layout.WAGE_DECIMALS), None

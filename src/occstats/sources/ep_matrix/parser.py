@@ -21,7 +21,7 @@ from occstats import schema
 from occstats.archive import pick_member, read_members
 from occstats.cells import CellError, ExcessPrecision, parse_cell, parse_text
 from occstats.errors import SourceError
-from occstats.excel import open_workbook
+from occstats.excel import joined_headers, normalize_space, open_workbook
 from occstats.sources.base import ParsedRelease
 from occstats.sources.ep_matrix import layout
 from occstats.sources.soc.layout import system_for_year
@@ -31,10 +31,6 @@ WORKBOOK_MEMBER = r"^ind_.*\.xlsx?$"  # when the workbook arrives inside a zip
 _CODE = re.compile(layout.CODE_PATTERN)
 _FOOTERS = tuple(re.compile(p, re.IGNORECASE) for p in layout.FOOTER_PATTERNS)
 _FILE_CODE = re.compile(r"^ind_(?P<code>.+)\.xlsx?$", re.IGNORECASE)
-
-
-def _normalize(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
 def _letter(index: int) -> str:
@@ -116,27 +112,12 @@ class _Workbook:
 
     def headers(self, header_rows: list[int], width: int) -> list[str]:
         """One text per column: its header rows, merged cells filled, joined with ' | '."""
-        grid = {i: [*self.rows[i], *[""] * (width - len(self.rows[i]))] for i in header_rows}
-        for (r0, c0), (r1, c1) in self.merged:
-            value = self.rows[r0][c0] if r0 < len(self.rows) and c0 < len(self.rows[r0]) else ""
-            for r in range(r0, r1 + 1):
-                if r in grid:
-                    for c in range(c0, min(c1, width - 1) + 1):
-                        grid[r][c] = value
-        joined = []
-        for col in range(width):
-            parts: list[str] = []
-            for i in header_rows:
-                text = _normalize(parse_text(grid[i][col]))
-                if text and (not parts or parts[-1] != text):
-                    parts.append(text)
-            joined.append(" | ".join(parts))
-        return joined
+        return joined_headers(self.rows, self.merged, header_rows, width=width)
 
 
 def _identity(book: _Workbook, notes: list[str]) -> Identity:
     """Cycle from the title, industry from the next row; sheet name and file name must agree."""
-    title = next((m for n in notes if (m := re.match(layout.TITLE_PATTERN, _normalize(n), re.IGNORECASE))), None)
+    title = next((m for n in notes if (m := re.match(layout.TITLE_PATTERN, normalize_space(n), re.IGNORECASE))), None)
     if title is None:
         raise book.fail(f"no title states the cycle (/{layout.TITLE_PATTERN}/); rows above the header: {notes}")
     base, target = int(title.group("base")), int(title.group("target"))
@@ -144,7 +125,7 @@ def _identity(book: _Workbook, notes: list[str]) -> Identity:
     assert sheet is not None
     if (int(sheet.group("base")), int(sheet.group("target"))) != (base, target):
         raise book.fail(f"title says {base}-{target} but the sheet name says otherwise ({book.sheet!r})")
-    industry = next((m for n in notes if (m := re.match(layout.INDUSTRY_PATTERN, _normalize(n)))), None)
+    industry = next((m for n in notes if (m := re.match(layout.INDUSTRY_PATTERN, normalize_space(n)))), None)
     if industry is None:
         raise book.fail(f"no row names the industry ('622000 Hospitals; …'); rows above the header: {notes}")
     if not any(re.search(layout.THOUSANDS_PATTERN, n, re.IGNORECASE) for n in notes):
