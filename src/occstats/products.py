@@ -7,7 +7,7 @@ line here. The CLI's choices, the Prefect flows and the docs are generated from 
 from __future__ import annotations
 
 from occstats.errors import ConfigError
-from occstats.sources import ep, oes, soc
+from occstats.sources import ep, oes, oes_timeseries, soc
 from occstats.sources.base import Product
 
 REGISTRY: dict[str, Product] = {
@@ -15,6 +15,7 @@ REGISTRY: dict[str, Product] = {
     for p in (
         soc.PRODUCT,  # first: OES and EP codes are checked against the crosswalks
         oes.PRODUCT,
+        oes_timeseries.PRODUCT,  # the OEWS time-series database (every area and industry)
         ep.PRODUCT,
     )
 }

@@ -1,0 +1,193 @@
+"""Time the ingest of the OEWS time-series data file against the floor: a bare pyarrow.csv read of the
+same file plus a Parquet write of what it read. Print the ratio and each scenario's peak memory.
+
+- `floor`: `pyarrow.csv.read_csv` of oe.data.0.Current (tab-separated, default inference) and
+  `pyarrow.parquet.write_table` of the table read;
+- `ingest`: occstats' time-series parser (read, split series ids, markers -> statuses, one row per
+  estimate, long wages), the schema's generic checks (`occstats.validate.schema_checks`) on every
+  table it produces, and a Delta write of each through `occstats.store.Store.write`.
+
+Each scenario runs in a fresh subprocess (its peak RSS is its own), `--repeat` times; the median time is
+reported. The full mirror is built with ../shared/tools/build-full-mirror when absent. Usage:
+
+    .venv/bin/python benchmarks/bench_timeseries.py [--mirror DIR] [--repeat 3] [--write]
+
+`--write` puts the figures into benchmarks/RESULTS.md (its own section; the rest is kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("OCCSTATS_SHARED") or ROOT.parent / "shared")
+DATA = Path("download.bls.gov/pub/time.series/oe/oe.data.0.Current")
+TIME_TARGET = 2.0
+RSS_TARGET_MIB = 1.5 * 1024
+START, END = "<!-- timeseries -->", "<!-- /timeseries -->"
+
+
+def full_mirror(given: str | None) -> Path:
+    if given:
+        return Path(given)
+    tool = SHARED / "tools" / "build-full-mirror"
+    if not tool.is_file():
+        sys.exit(f"no full mirror given and {tool} is absent")
+    out = subprocess.run([sys.executable, str(tool)], check=True, capture_output=True, text=True).stdout
+    return Path(out.strip().splitlines()[-1])
+
+
+# -- scenarios (each runs in its own process) ----------------------------------------------------
+def scenario_floor(data: Path, work: Path) -> dict:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    table = pacsv.read_csv(data, parse_options=pacsv.ParseOptions(delimiter="\t"))
+    pq.write_table(table, work / "floor.parquet")
+    return {"rows_read": table.num_rows}
+
+
+def scenario_ingest(data: Path, work: Path) -> dict:
+    from occstats import schema
+    from occstats.errors import ValidationError
+    from occstats.fetch import sha256_file
+    from occstats.sources.oes_timeseries.parser import ReleaseFiles, parse_files
+    from occstats.store import Store
+    from occstats.validate import schema_checks
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    parsed = parse_files(ReleaseFiles.beside(data), sha256=sha256_file(data), display_name=data.name)
+    t1 = time.perf_counter()
+    for name, table in parsed.tables.items():
+        failures = schema_checks(schema.table(name), table)
+        if failures:
+            raise ValidationError(name, parsed.label, failures, file=parsed.source_file)
+    t2 = time.perf_counter()
+    store = Store(work / "curated")
+    metadata = {"run_id": "bench", "sources": [{"file": parsed.source_file}]}
+    with store.lock():
+        for name, table in parsed.tables.items():
+            store.write(schema.table(name), [table], metadata)
+    t3 = time.perf_counter()
+    timings = {"parse": round(t1 - t0, 2), "validate": round(t2 - t1, 2), "write": round(t3 - t2, 2)}
+    return {"rows": parsed.rows(), "steps": timings}
+
+
+SCENARIOS = {"floor": scenario_floor, "ingest": scenario_ingest}
+
+
+def run_one(name: str, data: Path, work: Path) -> None:
+    """Child process: run one scenario, print its seconds, peak RSS and outcome as JSON."""
+    start = time.perf_counter()
+    outcome = SCENARIOS[name](data, work)
+    seconds = time.perf_counter() - start
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib, "outcome": outcome}))
+
+
+def measure(name: str, data: Path) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"bench-ts-{name}-") as work:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", name, "--data", str(data), "--work", work],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--mirror", help="a full mirror (default: build/find it with ../shared/tools/build-full-mirror)"
+    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write", action="store_true", help="put the figures into benchmarks/RESULTS.md")
+    parser.add_argument("--child", choices=list(SCENARIOS), help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_one(args.child, Path(args.data), Path(args.work))
+        return 0
+
+    data = full_mirror(args.mirror) / DATA
+    if not data.is_file():
+        sys.exit(f"{data} is absent: build the full mirror with ../shared/tools/build-full-mirror")
+    runs: dict[str, list[dict]] = {name: [] for name in SCENARIOS}
+    for i in range(args.repeat):
+        for name in SCENARIOS:  # interleaved, so a change in machine load hits both alike
+            result = measure(name, data)
+            runs[name].append(result)
+            print(
+                f"run {i + 1}/{args.repeat} {name}: {result['seconds']:.2f} s, {result['peak_mib']:.0f} MiB", flush=True
+            )
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[name])
+
+    floor = median("floor", "seconds")
+    ingest = median("ingest", "seconds")
+    ratio = ingest / floor
+    peak = max(r["peak_mib"] for r in runs["ingest"])
+    steps = {
+        k: statistics.median(r["outcome"]["steps"][k] for r in runs["ingest"]) for k in ("parse", "validate", "write")
+    }
+    lines = [
+        f"file: {data.name} ({data.stat().st_size:,} bytes, {runs['floor'][0]['outcome']['rows_read']:,} data rows)",
+        f"machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the end",
+        f"median of {args.repeat} runs each, every run in a fresh process, the two scenarios interleaved",
+        "",
+        "| scenario | seconds | x floor | peak RSS (MiB) |",
+        "|---|---:|---:|---:|",
+        f"| floor (pyarrow.csv read + Parquet write) | {floor:.2f} | 1.0 | {median('floor', 'peak_mib'):.0f} |",
+        f"| ingest (parse, markers, validate, Delta write) | {ingest:.2f} | {ratio:.2f} "
+        f"| {median('ingest', 'peak_mib'):.0f} |",
+        "",
+        f"ingest steps (median s): parse {steps['parse']}, validate (schema_checks) {steps['validate']}, "
+        f"write {steps['write']}",
+        f"rows produced: {json.dumps(runs['ingest'][-1]['outcome']['rows'])}",
+        f"targets: time <= {TIME_TARGET:.0f}x floor: {'met' if ratio <= TIME_TARGET else 'NOT met'} ({ratio:.2f}x); "
+        f"peak RSS <= {RSS_TARGET_MIB:.0f} MiB: {'met' if peak <= RSS_TARGET_MIB else 'NOT met'} ({peak:.0f} MiB, "
+        "the highest of the runs)",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if args.write:
+        write_results(report)
+    return 0
+
+
+def write_results(report: str) -> None:
+    path = Path(__file__).with_name("RESULTS.md")
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    section = (
+        f"{START}\n## OEWS time series: ingest of oe.data.0.Current vs the floor\n\n"
+        "`benchmarks/bench_timeseries.py` (rerun with `--write`; the section between the timeseries markers is "
+        "replaced, the rest of this file kept).\n\n"
+        f"{report}\n{END}"
+    )
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + section + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
