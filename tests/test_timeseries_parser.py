@@ -192,3 +192,21 @@ def test_a_release_of_another_year(tmp_path):
     release = tb.standard()
     release.lines[0] = tb.line(sid("291141", "01"), "3282010", year="2024")
     expect_error(tmp_path, release, "line 2:", "the year is not 2025")
+
+
+def test_a_data_file_without_its_code_lists(tmp_path):
+    path = tb.standard().write(tmp_path / "landing")
+    (path.parent / "oe.occupation").unlink()
+    with pytest.raises(SourceError, match=r"oe.data.0.Current: the release's code list oe.occupation is not beside it"):
+        TimeSeriesSource().parse(path, sha256="a" * 64, display_name=path.name, release_id="2025")
+
+
+def test_the_catalog_lists_the_data_file_and_its_companions():
+    from occstats.products import product
+
+    catalog = product("oes_timeseries").catalog
+    [release] = catalog.releases()
+    assert release.urls == ("https://download.bls.gov/pub/time.series/oe/oe.data.0.Current",)
+    companions = catalog.companions(release)
+    assert set(companions) == {"oe.area", "oe.industry", "oe.occupation", "oe.datatype", "oe.footnote", "oe.release"}
+    assert all(urls[0].startswith("https://download.bls.gov/pub/time.series/oe/") for urls in companions.values())

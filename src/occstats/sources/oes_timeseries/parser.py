@@ -298,15 +298,15 @@ class _Series:
 
 
 def _split(table: pa.Table, label: str, lists: CodeLists) -> _Series:
-    series = pc.utf8_trim_whitespace(table.column("series_id")).combine_chunks()
-    value = pc.utf8_trim_whitespace(table.column("value")).combine_chunks()
-    footnote = pc.utf8_trim_whitespace(table.column("footnote_codes")).combine_chunks()
+    series = pc.ascii_trim_whitespace(table.column("series_id")).combine_chunks()
+    value = pc.ascii_trim_whitespace(table.column("value")).combine_chunks()
+    footnote = pc.ascii_trim_whitespace(table.column("footnote_codes")).combine_chunks()
     lines = _Lines(label, series, value, footnote)
     year, period = table.column("year"), table.column("period")
     del table  # the padded text is no longer needed: keep the peak low
 
     lines.fail_at(
-        pc.not_equal(pc.utf8_length(series), layout.SERIES_ID_LENGTH),
+        pc.not_equal(pc.binary_length(series), layout.SERIES_ID_LENGTH),
         f"a series id must be {layout.SERIES_ID_LENGTH} characters",
     )
     lines.fail_at(pc.invert(pc.starts_with(series, layout.SERIES_PREFIX)), f"a series id starts {layout.SERIES_PREFIX}")
