@@ -210,3 +210,18 @@ def test_the_catalog_lists_the_data_file_and_its_companions():
     companions = catalog.companions(release)
     assert set(companions) == {"oe.area", "oe.industry", "oe.occupation", "oe.datatype", "oe.footnote", "oe.release"}
     assert all(urls[0].startswith("https://download.bls.gov/pub/time.series/oe/") for urls in companions.values())
+
+
+@pytest.mark.parametrize("block", [512, 4096])
+def test_line_numbers_hold_across_read_blocks(tmp_path, monkeypatch, block):
+    """The data file is read a block at a time: a line's number must not depend on where blocks fall."""
+    from occstats.sources.oes_timeseries import parser
+
+    monkeypatch.setattr(parser, "BLOCK_BYTES", block)
+    release = tb.standard()
+    assert parse(release.write(tmp_path / "good")).rows()["oes_estimates"] == 8
+    release.lines[100] = tb.line(sid("291141", "13", area_type="M", area="0600001"), "95,070")
+    expect_error(tmp_path / "bad", release, "line 102:", "neither a number nor '-'", "'95,070'")
+    release = tb.standard()
+    release.lines[120] = release.lines[120][:15] + tb.EOL
+    expect_error(tmp_path / "cut", release, "line 122:", "a line cut short")

@@ -215,61 +215,25 @@ def _line_of(path: Path, text: str) -> int | None:
     return None
 
 
-def _read_data(path: Path, label: str) -> pa.Table:
+def _line_text(path: Path, wanted: int) -> str:
+    """Line `wanted` of the file (only on the error path: a scan of the file)."""
     with path.open("rb") as handle:
-        first = handle.readline().decode("utf-8", errors="replace")
-    header = tuple(h.strip().lower() for h in first.rstrip("\r\n").split("\t"))
-    if header != layout.DATA_COLUMNS:
-        raise SourceError(label, f"line 1: header {header} is not {layout.DATA_COLUMNS}")
-    bad: list[Any] = []
-
-    def invalid(row: Any) -> str:
-        bad.append(row)
-        return "skip"
-
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=list(layout.DATA_COLUMNS)),
-        parse_options=pacsv.ParseOptions(
-            delimiter="\t", quote_char=False, ignore_empty_lines=False, invalid_row_handler=invalid
-        ),
-        convert_options=pacsv.ConvertOptions(
-            # year and period repeat one value: dictionary-encoded they cost nothing
-            column_types={
-                "series_id": pa.string(),
-                "year": pa.dictionary(pa.int32(), pa.string()),
-                "period": pa.dictionary(pa.int32(), pa.string()),
-                "value": pa.string(),
-                "footnote_codes": pa.string(),
-            },
-            strings_can_be_null=False,
-        ),
-    )
-    if bad:
-        row = bad[0]
-        line = row.number + 1 if row.number is not None else _line_of(path, row.text)
-        more = f" (+{len(bad) - 1} more such lines)" if len(bad) > 1 else ""
-        raise SourceError(
-            label,
-            f"line {line}: {row.actual_columns} tab-separated field(s) where {row.expected_columns} are expected "
-            f"(a line cut short?): {row.text[:80]!r}{more}",
-        )
-    if table.num_rows == 0:
-        raise SourceError(label, "holds a header but no data lines")
-    return table
+        for number, line in enumerate(handle, start=1):
+            if number == wanted:
+                return line.decode("utf-8", errors="replace").rstrip("\r\n")
+    return ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Lines:
-    """The data file's lines, trimmed: what error messages quote."""
+    """Where lines of the data file are, for error messages: a row index + offset + 2 is its line."""
 
     label: str
-    series: pa.Array
-    value: pa.Array
-    footnote: pa.Array
+    path: Path
+    offset: int = 0  # rows before this block
 
     def fail_at(self, mask: pa.Array | pa.ChunkedArray | np.ndarray, problem: str) -> None:
-        """Raise naming the first line where `mask` is true (data line = row index + 2: the header is line 1)."""
+        """Raise naming the first line where `mask` is true, and quoting it."""
         if isinstance(mask, np.ndarray):
             hits = np.flatnonzero(mask)
             index, count = (int(hits[0]), len(hits)) if len(hits) else (-1, 0)
@@ -278,11 +242,12 @@ class _Lines:
             count = pc.sum(mask).as_py() if index >= 0 else 0
         if index < 0:
             return
+        line = self.offset + index + 2  # the header is line 1
+        fields = [f.strip() for f in _line_text(self.path, line).split("\t")] + ["", "", "", "", ""]
         more = f" (+{count - 1} more lines)" if count > 1 else ""
         raise SourceError(
             self.label,
-            f"line {index + 2}: {problem}: series {self.series[index].as_py()!r}, value "
-            f"{self.value[index].as_py()!r}, footnote {self.footnote[index].as_py()!r}{more}",
+            f"line {line}: {problem}: series {fields[0]!r}, value {fields[3]!r}, footnote {fields[4]!r}{more}",
         )
 
 
@@ -294,47 +259,96 @@ class _Series:
     estimate: np.ndarray  # int32: which estimate (area x industry x occupation) the line belongs to
     keys: pa.Array  # the distinct estimate keys (series id without datatype), in file order
     datatype: np.ndarray  # int8 datatype code
+    value: pa.Array  # trimmed text: a number or '-'
+    footnote: pa.Array  # trimmed footnote codes
     status: pa.Array  # string status, or null for a figure
 
 
-def _split(table: pa.Table, label: str, lists: CodeLists) -> _Series:
-    series = pc.ascii_trim_whitespace(table.column("series_id")).combine_chunks()
-    value = pc.ascii_trim_whitespace(table.column("value")).combine_chunks()
-    footnote = pc.ascii_trim_whitespace(table.column("footnote_codes")).combine_chunks()
-    lines = _Lines(label, series, value, footnote)
-    year, period = table.column("year"), table.column("period")
-    del table  # the padded text is no longer needed: keep the peak low
+_COLUMN_TYPES = {
+    "series_id": pa.string(),
+    "year": pa.dictionary(pa.int32(), pa.string()),  # one value repeated: dictionary-encoded it costs nothing
+    "period": pa.dictionary(pa.int32(), pa.string()),
+    "value": pa.string(),
+    "footnote_codes": pa.string(),
+}
+BLOCK_BYTES = 32 << 20  # the padded text is read and reduced a block at a time: the whole file never sits in memory
 
-    lines.fail_at(
-        pc.not_equal(pc.binary_length(series), layout.SERIES_ID_LENGTH),
-        f"a series id must be {layout.SERIES_ID_LENGTH} characters",
+
+def _split(path: Path, label: str, lists: CodeLists) -> _Series:
+    with path.open("rb") as handle:
+        first = handle.readline().decode("utf-8", errors="replace")
+    header = tuple(h.strip().lower() for h in first.rstrip("\r\n").split("\t"))
+    if header != layout.DATA_COLUMNS:
+        raise SourceError(label, f"line 1: header {header} is not {layout.DATA_COLUMNS}")
+    bad: list[Any] = []
+
+    def invalid(row: Any) -> str:
+        bad.append(row)
+        return "skip"
+
+    def raise_bad() -> None:
+        if bad:
+            row = bad[0]
+            line = row.number + 1 if row.number is not None else _line_of(path, row.text)
+            raise SourceError(
+                label,
+                f"line {line}: {row.actual_columns} tab-separated field(s) where {row.expected_columns} are "
+                f"expected (a line cut short?): {row.text[:80]!r}",
+            )
+
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            skip_rows=1, column_names=list(layout.DATA_COLUMNS), block_size=BLOCK_BYTES, use_threads=True
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter="\t", quote_char=False, ignore_empty_lines=False, invalid_row_handler=invalid
+        ),
+        convert_options=pacsv.ConvertOptions(column_types=_COLUMN_TYPES, strings_can_be_null=False),
     )
-    lines.fail_at(pc.invert(pc.starts_with(series, layout.SERIES_PREFIX)), f"a series id starts {layout.SERIES_PREFIX}")
-    lines.fail_at(
-        pc.not_equal(pc.cast(year, pa.string()), str(lists.year)), f"the year is not {lists.year} (oe.release)"
-    )
-    lines.fail_at(pc.not_equal(pc.cast(period, pa.string()), layout.PERIOD), f"the period is not {layout.PERIOD}")
+    codes = pa.array([d.code for d in layout.DATATYPES])
+    keys, values, footnotes, datatypes = [], [], [], []
+    offset = 0
+    for batch in reader:
+        raise_bad()
+        lines = _Lines(label, path, offset)
+        series = pc.ascii_trim_whitespace(batch.column("series_id"))
+        lines.fail_at(
+            pc.not_equal(pc.binary_length(series), layout.SERIES_ID_LENGTH),
+            f"a series id must be {layout.SERIES_ID_LENGTH} characters",
+        )
+        lines.fail_at(
+            pc.invert(pc.starts_with(series, layout.SERIES_PREFIX)), f"a series id starts {layout.SERIES_PREFIX}"
+        )
+        year, period = pc.cast(batch.column("year"), pa.string()), pc.cast(batch.column("period"), pa.string())
+        lines.fail_at(pc.not_equal(year, str(lists.year)), f"the year is not {lists.year} (oe.release)")
+        lines.fail_at(pc.not_equal(period, layout.PERIOD), f"the period is not {layout.PERIOD}")
+        datatype = pc.utf8_slice_codeunits(series, 23, 25)
+        lines.fail_at(pc.invert(pc.is_in(datatype, codes)), "unknown datatype code (not in oe.datatype and the layout)")
+        value = pc.ascii_trim_whitespace(batch.column("value"))
+        number_or_dash = pc.or_(pc.equal(value, layout.DASH), pc.match_substring_regex(value, layout.NUMBER))
+        lines.fail_at(pc.invert(number_or_dash), "the value is neither a number nor '-'")
+        keys.append(pc.utf8_slice_codeunits(series, 0, layout.ESTIMATE_KEY_STOP))
+        datatypes.append(pc.cast(datatype, pa.int8()).to_numpy())
+        values.append(value)
+        footnotes.append(pc.ascii_trim_whitespace(batch.column("footnote_codes")))
+        offset += batch.num_rows
+        del batch, series, datatype
+    raise_bad()
+    if offset == 0:
+        raise SourceError(label, "holds a header but no data lines")
+    lines = _Lines(label, path)
+    value, footnote = pa.concat_arrays(values), pa.concat_arrays(footnotes)
+    del values, footnotes
+    status = _statuses(lines, footnote, pc.equal(value, layout.DASH), lists)
+    encoded = pc.dictionary_encode(pa.chunked_array(keys)).combine_chunks()
+    del keys
+    estimate = encoded.indices.to_numpy()
+    return _Series(lines, estimate, encoded.dictionary, np.concatenate(datatypes), value, footnote, status)
 
-    datatype_text = pc.utf8_slice_codeunits(series, 23, 25)
-    lines.fail_at(
-        pc.invert(pc.is_in(datatype_text, pa.array([d.code for d in layout.DATATYPES]))),
-        "unknown datatype code (not in oe.datatype and the layout)",
-    )
-    datatype = pc.cast(datatype_text, pa.int8()).to_numpy()
-    del datatype_text
 
-    dash = pc.equal(value, layout.DASH)
-    number = pc.match_substring_regex(value, layout.NUMBER)
-    lines.fail_at(pc.invert(pc.or_(dash, number)), "the value is neither a number nor '-'")
-    status = _statuses(lines, dash, lists)
-
-    encoded = pc.dictionary_encode(pc.utf8_slice_codeunits(series, 0, layout.ESTIMATE_KEY_STOP))
-    return _Series(lines, encoded.indices.to_numpy(), encoded.dictionary, datatype, status)
-
-
-def _statuses(lines: _Lines, dash: pa.Array, lists: CodeLists) -> pa.Array:
+def _statuses(lines: _Lines, footnote: pa.Array, dash: pa.Array, lists: CodeLists) -> pa.Array:
     """Each line's status from its footnote codes: a figure (null) or the status the footnote gives a '-'."""
-    footnote = lines.footnote
     status_of: dict[str, str | None] = {}
     for text in pc.unique(footnote).to_pylist():
         codes = [c.strip() for c in text.split(",") if c.strip()] if text else []
@@ -369,9 +383,9 @@ def _scatter(series: _Series, code: str, n: int) -> tuple[pa.Array, pa.Array, pa
     position = np.full(n, -1, dtype=np.int64)
     position[estimates] = rows
     take = pa.array(position, mask=position < 0)
-    value = pc.take(series.lines.value, take)
+    value = pc.take(series.value, take)
     status = pc.take(series.status, take)
-    footnote = pc.take(series.lines.footnote, take)
+    footnote = pc.take(series.footnote, take)
     published = pc.is_valid(take)
     dash = pc.fill_null(pc.equal(value, layout.DASH), False)
     status = pc.if_else(
@@ -521,8 +535,7 @@ def parse_files(
     lists = CodeLists.read(files)
     if expected_year is not None and lists.year != expected_year:
         raise SourceError(label, f"is the {lists.year} release (oe.release), not {expected_year} as expected")
-    # The table is handed over, not kept: _split drops the padded text as soon as it is trimmed.
-    series = _split(_read_data(files.data, label), label, lists)
+    series = _split(files.data, label, lists)
     lines_read = len(series.datatype)
     n = len(series.keys)
     keys = series.keys
