@@ -90,12 +90,19 @@ def test_identify_reads_the_year(tmp_path):
 def test_code_lists_are_found_in_another_landing_of_the_release(tmp_path):
     """The raw store may hold the code lists as their own landings of the same release."""
     release = tmp_path / "raw" / "oes_timeseries" / "2025"
-    data = tb.standard().write(release / "20260101T000000Z-aaaa")
-    lists = release / "20260101T000001Z-bbbb"
+    data = tb.standard().write(release / "20260101T000000000001Z-aaaaaaaaaaaa")
+    lists = release / "20260101T000002000001Z-bbbbbbbbbbbb"
     lists.mkdir()
     for name in ("oe.area", "oe.industry", "oe.occupation", "oe.datatype", "oe.footnote", "oe.release"):
         (data.parent / name).rename(lists / name)
     assert parse(data).rows()["oes_estimates"] == 8
+    # Outside the raw store, only the data file's own folder counts: never a neighbour's files.
+    alone = tmp_path / "downloads" / "oe"
+    alone.mkdir(parents=True)
+    (alone / "oe.data.0.Current").write_bytes(data.read_bytes())
+    tb.standard().write(tmp_path / "downloads" / "other-release")
+    with pytest.raises(SourceError, match=r"code list oe\.area is not beside it"):
+        parse(alone / "oe.data.0.Current")
 
 
 def expect_error(tmp_path: Path, release: tb.Release, *needles: str) -> SourceError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -57,6 +58,9 @@ _MONTHS = {
 
 
 # -- the release's files -------------------------------------------------------------------------
+_LANDING = re.compile(r"^\d{8}T\d{6,}Z-[0-9a-f]{12}$")  # a raw-store landing folder: <landed-at>-<sha12>
+
+
 @dataclass(frozen=True)
 class ReleaseFiles:
     """The data file and the code lists of one release (role -> path, see layout.LOOKUP_FILES)."""
@@ -72,10 +76,10 @@ class ReleaseFiles:
         the code lists in the data file's own folder, or each as its own landing of the release, both work.
         """
         found: dict[str, Path] = {}
-        release_dir = data.parent.parent
-        siblings = (
-            sorted((p for p in release_dir.iterdir() if p.is_dir()), reverse=True) if release_dir.is_dir() else []
-        )
+        siblings: list[Path] = []
+        if _LANDING.match(data.parent.name):  # only in the raw store: never another folder's files
+            release_dir = data.parent.parent
+            siblings = sorted((p for p in release_dir.iterdir() if _LANDING.match(p.name)), reverse=True)
         for role, name in layout.LOOKUP_FILES.items():
             candidates = [data.parent / name, *(folder / name for folder in siblings)]
             path = next((c for c in candidates if c.is_file()), None)
@@ -167,8 +171,6 @@ def _check_datatypes(table: _Lookup) -> None:
 
 
 def _check_footnotes(table: _Lookup) -> tuple[dict[str, Status | None], TopCode | None]:
-    import re
-
     statuses: dict[str, Status | None] = {}
     top_code: TopCode | None = None
     for code, text, line in zip(table.column("footnote_code"), table.column("footnote_text"), table.lines, strict=True):
@@ -431,8 +433,6 @@ def _lookup_take(
 
 
 def _area_types(lists: CodeLists) -> dict[str, str]:
-    import re
-
     types: dict[str, str] = {}
     for code, published, name, line in zip(
         lists.areas.column("area_code"),
@@ -457,8 +457,6 @@ def _area_types(lists: CodeLists) -> dict[str, str]:
 
 
 def _naics_level(code: str) -> str:
-    import re
-
     if code == layout.CROSS_INDUSTRY:
         return "cross-industry"
     if code in layout.OWNERSHIP_AGGREGATES:
