@@ -157,8 +157,11 @@ def main() -> int:
 
 def write_results(table: str) -> None:
     path = Path(__file__).with_name("RESULTS.md")
-    head = path.read_text().split("<!-- results -->")[0] if path.exists() else "# Benchmark results\n\n"
-    path.write_text(f"{head}<!-- results -->\n\n{table}\n")
+    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
+    head = text.split("<!-- results -->")[0]
+    # Other benchmarks' sections (bench_timeseries.py's) follow this one's table: keep them.
+    tail = "\n" + text[text.index("<!-- timeseries -->") :] if "<!-- timeseries -->" in text else ""
+    path.write_text(f"{head}<!-- results -->\n\n{table}\n{tail}")
 
 
 if __name__ == "__main__":

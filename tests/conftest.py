@@ -52,3 +52,21 @@ def curated_data(tmp_path_factory) -> Path:
     from datadir import build_data_dir
 
     return build_data_dir(tmp_path_factory.mktemp("curated"))
+
+
+@pytest.fixture(scope="session")
+def full_mirror(shared: Path) -> Path:
+    """The full mirror (the shared mirror plus the time-series data file), built once per session.
+
+    Built by ../shared/tools/build-full-mirror into its default place ($OCCSTATS_FULL_MIRROR or
+    ~/.cache/bls-mirror-full): ~30 s and 330 MB the first time, instant after.
+    """
+    import subprocess
+
+    tool = shared / "tools" / "build-full-mirror"
+    if not tool.is_file():
+        pytest.skip(f"needs {tool} to build the full mirror (the time-series data file)")
+    done = subprocess.run([sys.executable, str(tool)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"could not build the full mirror: {(done.stderr or done.stdout).strip()[-300:]}")
+    return Path(done.stdout.strip().splitlines()[-1])

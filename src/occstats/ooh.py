@@ -37,7 +37,10 @@ def _oes_medians(store: Store, years: Iterable[int]) -> dict[tuple[int, str], di
     years = sorted(set(years))
     if not years or not store.exists("oes_wages"):
         return {}
-    where = (pc.field("statistic") == "median") & pc.field("ref_year").isin(years)
+    # The national cross-industry workbooks only: the time series' area and industry rows share the table.
+    where = (
+        (pc.field("dataset") == "oes_national") & (pc.field("statistic") == "median") & pc.field("ref_year").isin(years)
+    )
     data = store.read("oes_wages", where=where, columns=_OES_COLUMNS)
     found: dict[tuple[int, str], dict[str, Any]] = {}
     for year, month, code, level, basis, value, status, bound, sha in zip(

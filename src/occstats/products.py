@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from occstats.errors import ConfigError
 from occstats.schema import Table
-from occstats.sources import ep, ep_matrix, oes, soc
+from occstats.sources import ep, ep_matrix, oes, oes_timeseries, soc
 from occstats.sources.base import Product
 from occstats.validate import Check, CheckResult
 from occstats.validate import validate as gate
@@ -22,6 +22,7 @@ REGISTRY: dict[str, Product] = {
     for p in (
         soc.PRODUCT,  # first: OES and EP codes are checked against the crosswalks
         oes.PRODUCT,
+        oes_timeseries.PRODUCT,  # the OEWS time-series database (every area and industry)
         ep.PRODUCT,
         ep_matrix.PRODUCT,
     )

@@ -18,6 +18,8 @@ from occstats.markers import STATUS_VALUES
 WAGE = pa.decimal128(12, 2)
 PERCENT_1DP = pa.decimal128(7, 1)
 PERCENT_2DP = pa.decimal128(7, 2)
+RATE_3DP = pa.decimal128(9, 3)  # jobs per 1,000 (BLS publishes three decimals)
+RATIO_2DP = pa.decimal128(9, 2)  # location quotient (two decimals)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,16 @@ SOC_SYSTEMS = (
     "soc-2010-2018-hybrid",
     "soc-2018",
 )
+DATASETS = ("oes_national", "oes_timeseries")
+NAICS_LEVELS = (
+    "cross-industry",
+    "cross-industry, ownership",
+    "sector",
+    "3-digit",
+    "4-digit",
+    "5-digit",
+    "6-digit",
+)
 OCC_LEVELS = ("total", "major", "minor", "broad", "detailed")
 PAY_BASES = ("hourly", "annual")
 WAGE_STATISTICS = ("mean", "p10", "p25", "median", "p75", "p90")
@@ -80,7 +92,15 @@ CODE_PATTERN = r"^(\d{2}-\d{4}|\d{5})$"
 
 _FIELDS: list[Column] = [
     # --- release and place -------------------------------------------------------------------
-    Column("dataset", pa.string(), "BLS file family the row came from.", nullable=False, values=("oes_national",)),
+    Column(
+        "dataset",
+        pa.string(),
+        "BLS product and file family the row came from: 'oes_national' (the national cross-industry "
+        "workbooks, oesm{YY}nat.zip), 'oes_timeseries' (the OEWS time-series database, "
+        "download.bls.gov/pub/time.series/oe). A figure published in two families is stored once per family.",
+        nullable=False,
+        values=DATASETS,
+    ),
     Column("ref_year", pa.int16(), "Reference year of the OES/OEWS survey release.", nullable=False),
     Column(
         "ref_month",
@@ -96,12 +116,50 @@ _FIELDS: list[Column] = [
         nullable=False,
         values=("national", "state", "metropolitan", "nonmetropolitan"),
     ),
-    Column("area_code", pa.string(), "BLS area code ('99' = United States).", nullable=False),
-    Column("naics_code", pa.string(), "Industry (NAICS) code; '000000' = cross-industry.", nullable=False),
+    Column(
+        "area_code",
+        pa.string(),
+        "BLS area code as the family publishes it: '99' = United States in the workbooks; seven digits in "
+        "the time series ('0000000' United States, state FIPS + '00000' a state, '00' + CBSA code a "
+        "metropolitan area, state FIPS + '000NN' a nonmetropolitan area).",
+        nullable=False,
+    ),
+    Column("area_title", pa.string(), "Area name as published (null where the family does not publish it)."),
+    Column(
+        "naics_code",
+        pa.string(),
+        "Industry code as published; '000000' = cross-industry, all ownerships. The time series writes "
+        "sectors as e.g. '31--33'/'11--12' and the ownership aggregates as '000001' (private) and '999001' "
+        "(government).",
+        nullable=False,
+    ),
+    Column("naics_title", pa.string(), "Industry title as published (null where the family does not publish it)."),
+    Column(
+        "naics_level",
+        pa.string(),
+        "Industry level, in the workbooks' I_GROUP words (null where the family does not say).",
+        values=NAICS_LEVELS,
+    ),
     Column(
         "ownership_code",
         pa.string(),
-        "BLS ownership code; '1235' = all ownerships (private, state and local government, federal).",
+        "BLS ownership code; '1235' = all ownerships (private, state and local government, federal), "
+        "'5' private, '123' government. The time series states ownership only for its cross-industry "
+        "codes (000000 all, 000001 private, 999001 government); its other industries cover whatever "
+        "ownerships BLS estimates the industry for and get '' (not stated).",
+        nullable=False,
+    ),
+    Column("state_code", pa.string(), "State FIPS code the area lies in, as published ('00' for the nation)."),
+    Column(
+        "area_type_published",
+        pa.string(),
+        "The area type code exactly as the file wrote it (time series: N, S, M; workbooks: 1, 2, 4, 6).",
+        nullable=False,
+    ),
+    Column(
+        "naics_level_published",
+        pa.string(),
+        "The industry level exactly as the file wrote it (time series: display_level 0-5).",
         nullable=False,
     ),
     # --- occupation --------------------------------------------------------------------------
@@ -149,6 +207,56 @@ _FIELDS: list[Column] = [
     Column("employment_rse_pct", PERCENT_1DP, "Relative standard error of the employment estimate.", unit="percent"),
     Column(
         "employment_rse_status", pa.string(), "What the employment RSE cell says.", nullable=False, values=STATUS_VALUES
+    ),
+    Column(
+        "jobs_per_1000",
+        RATE_3DP,
+        "Employment of the occupation per 1,000 jobs in the area (JOBS_1000); null unless jobs_per_1000_status "
+        "is 'estimate'.",
+        unit="per 1,000 jobs",
+    ),
+    Column(
+        "jobs_per_1000_status",
+        pa.string(),
+        "What the jobs-per-1,000 figure says; null where the family has no such column.",
+        values=STATUS_VALUES,
+    ),
+    Column(
+        "location_quotient",
+        RATIO_2DP,
+        "The occupation's share of the area's employment over its share of national employment (LOC_QUOTIENT).",
+        unit="ratio",
+    ),
+    Column(
+        "location_quotient_status",
+        pa.string(),
+        "What the location quotient says; null where the family has no such column.",
+        values=STATUS_VALUES,
+    ),
+    Column(
+        "pct_of_industry_employment",
+        PERCENT_2DP,
+        "Percent of the industry's employment in this occupation (PCT_TOTAL; industry files).",
+        unit="percent",
+    ),
+    Column(
+        "pct_of_industry_employment_status",
+        pa.string(),
+        "What the percent-of-industry figure says ('not_published' where the family publishes no such "
+        "figure; null where the row's parser predates the column).",
+        values=STATUS_VALUES,
+    ),
+    Column(
+        "pct_establishments_reporting",
+        PERCENT_2DP,
+        "Percent of establishments in the industry reporting the occupation (PCT_RPT; industry files).",
+        unit="percent",
+    ),
+    Column(
+        "pct_establishments_reporting_status",
+        pa.string(),
+        "What the percent-reporting figure says (as pct_of_industry_employment_status).",
+        values=STATUS_VALUES,
     ),
     Column("wage_mean_rse_pct", PERCENT_1DP, "Relative standard error of the mean wage.", unit="percent"),
     Column(
@@ -568,6 +676,9 @@ OES_ESTIMATES = Table(
     columns=_cols(
         *_OES_KEY[:-1],
         "ref_month",
+        "area_title",
+        "naics_title",
+        "naics_level",
         "soc_system",
         "occ_title",
         "occ_level",
@@ -581,6 +692,14 @@ OES_ESTIMATES = Table(
         "wage_mean_rse_status",
         "annual_only",
         "hourly_only",
+        "jobs_per_1000",
+        "jobs_per_1000_status",
+        "location_quotient",
+        "location_quotient_status",
+        "pct_of_industry_employment",
+        "pct_of_industry_employment_status",
+        "pct_establishments_reporting",
+        "pct_establishments_reporting_status",
         "source_sha256",
         "source_file",
     ),
@@ -784,11 +903,51 @@ SOC_HYBRID_STRUCTURE = Table(
     release_key=("hybrid_system",),
 )
 
+OES_AREAS = Table(
+    name="oes_areas",
+    description="The areas an OES/OEWS release publishes, by release and family: code, type, title, state.",
+    columns=_cols(
+        "dataset",
+        "ref_year",
+        "area_code",
+        "area_type",
+        "area_type_published",
+        "area_title",
+        "state_code",
+        "source_sha256",
+        "source_file",
+    ),
+    key=("dataset", "ref_year", "area_code"),
+    release_key=("dataset", "ref_year"),
+    usage="Join to oes_estimates on (dataset, ref_year, area_code); area codes are the family's own.",
+)
+
+OES_INDUSTRIES = Table(
+    name="oes_industries",
+    description="The industries an OES/OEWS release publishes, by release and family: code, title, level.",
+    columns=_cols(
+        "dataset",
+        "ref_year",
+        "naics_code",
+        "naics_title",
+        "naics_level",
+        "naics_level_published",
+        "ownership_code",
+        "source_sha256",
+        "source_file",
+    ),
+    key=("dataset", "ref_year", "naics_code"),
+    release_key=("dataset", "ref_year"),
+    usage="Join to oes_estimates on (dataset, ref_year, naics_code).",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
         OES_ESTIMATES,
         OES_WAGES,
+        OES_AREAS,
+        OES_INDUSTRIES,
         EP_PROJECTIONS,
         EP_MATRIX,
         OOH_QUICKFACTS,

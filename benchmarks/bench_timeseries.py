@@ -1,0 +1,261 @@
+"""Time the ingest of the OEWS time-series data file against the floor: a bare pyarrow.csv read of the
+same file plus a Parquet write of what it read. Print the ratio and each scenario's peak memory.
+
+- `floor`: `pyarrow.csv.read_csv` of oe.data.0.Current (tab-separated, default inference) and
+  `pyarrow.parquet.write_table` of the table read;
+- `ingest`: occstats' time-series parser (read, split series ids, markers -> statuses, one row per
+  estimate, long wages), the schema's generic checks (`occstats.validate.schema_checks`) on every
+  table it produces, and a Delta write of each through `occstats.store.Store.write`;
+- `ingest_keycodes`: the same, with the unique-key check done the way proposed for
+  `schema_checks` (`key_repeats` below: each key column dictionary-encoded, the indices combined into
+  one int64 per row, sorted; Arrow's group_by over the key's string columns only to show the failing
+  rows). It measures the proposal; the column checks are schema_checks' own.
+
+Each scenario runs in a fresh subprocess (its peak RSS is its own), `--repeat` times; the median time is
+reported. The full mirror is built with ../shared/tools/build-full-mirror when absent. Usage:
+
+    .venv/bin/python benchmarks/bench_timeseries.py [--mirror DIR] [--repeat 3] [--write]
+
+`--write` puts the figures into benchmarks/RESULTS.md (its own section; the rest is kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("OCCSTATS_SHARED") or ROOT.parent / "shared")
+DATA = Path("download.bls.gov/pub/time.series/oe/oe.data.0.Current")
+TIME_TARGET = 2.0
+RSS_TARGET_MIB = 1.5 * 1024
+START, END = "<!-- timeseries -->", "<!-- /timeseries -->"
+
+
+def full_mirror(given: str | None) -> Path:
+    if given:
+        return Path(given)
+    tool = SHARED / "tools" / "build-full-mirror"
+    if not tool.is_file():
+        sys.exit(f"no full mirror given and {tool} is absent")
+    out = subprocess.run([sys.executable, str(tool)], check=True, capture_output=True, text=True).stdout
+    return Path(out.strip().splitlines()[-1])
+
+
+# -- scenarios (each runs in its own process) ----------------------------------------------------
+def scenario_floor(data: Path, work: Path) -> dict:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    table = pacsv.read_csv(data, parse_options=pacsv.ParseOptions(delimiter="\t"))
+    pq.write_table(table, work / "floor.parquet")
+    return {"rows_read": table.num_rows}
+
+
+def scenario_ingest(data: Path, work: Path, checks=None) -> dict:
+    from occstats import schema
+    from occstats.errors import ValidationError
+    from occstats.fetch import sha256_file
+    from occstats.sources.oes_timeseries.parser import ReleaseFiles, parse_files
+    from occstats.store import Store
+    from occstats.validate import schema_checks
+
+    schema_checks = checks or schema_checks
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    parsed = parse_files(ReleaseFiles.beside(data), sha256=sha256_file(data), display_name=data.name)
+    t1 = time.perf_counter()
+    for name, table in parsed.tables.items():
+        failures = schema_checks(schema.table(name), table)
+        if failures:
+            raise ValidationError(name, parsed.label, failures, file=parsed.source_file)
+    t2 = time.perf_counter()
+    store = Store(work / "curated")
+    metadata = {"run_id": "bench", "sources": [{"file": parsed.source_file}]}
+    with store.lock():
+        for name, table in parsed.tables.items():
+            store.write(schema.table(name), [table], metadata)
+    t3 = time.perf_counter()
+    timings = {"parse": round(t1 - t0, 2), "validate": round(t2 - t1, 2), "write": round(t3 - t2, 2)}
+    return {"rows": parsed.rows(), "steps": timings}
+
+
+def key_repeats(tbl, data) -> bool | None:
+    """Whether any key repeats: one int64 per row from the key columns' dictionary indices, sorted.
+
+    None when the product of the key columns' cardinalities does not fit in an int64 (then group_by).
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    code = np.zeros(data.num_rows, dtype=np.int64)
+    radix = 1
+    for name in tbl.key:
+        encoded = pc.dictionary_encode(data.column(name)).combine_chunks()
+        size = len(encoded.dictionary) + 1  # + null
+        radix *= size
+        if radix >= 2**62:
+            return None
+        code = code * size + encoded.indices.fill_null(size - 1).to_numpy().astype(np.int64)
+    code.sort()
+    return bool((code[1:] == code[:-1]).any())
+
+
+def scenario_ingest_keycodes(data: Path, work: Path) -> dict:
+    import occstats.validate as validate
+
+    original = validate.schema_checks
+
+    def checks(tbl, table):
+        repeats = key_repeats(tbl, table)
+        if repeats is None or repeats:
+            return original(tbl, table)  # group_by: names the failing rows
+        keyless = validate.Table(**{**tbl.__dict__, "key": ()})  # column checks only
+        return [f for f in original(keyless, table) if "share a key" not in f]
+
+    return scenario_ingest(data, work, checks=checks)
+
+
+SCENARIOS = {"floor": scenario_floor, "ingest": scenario_ingest, "ingest_keycodes": scenario_ingest_keycodes}
+
+
+def run_one(name: str, data: Path, work: Path) -> None:
+    """Child process: run one scenario, print its seconds, peak RSS and outcome as JSON."""
+    start = time.perf_counter()
+    outcome = SCENARIOS[name](data, work)
+    seconds = time.perf_counter() - start
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib, "outcome": outcome}))
+
+
+def measure(name: str, data: Path) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"bench-ts-{name}-") as work:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", name, "--data", str(data), "--work", work],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--mirror", help="a full mirror (default: build/find it with ../shared/tools/build-full-mirror)"
+    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write", action="store_true", help="put the figures into benchmarks/RESULTS.md")
+    parser.add_argument("--child", choices=list(SCENARIOS), help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_one(args.child, Path(args.data), Path(args.work))
+        return 0
+
+    data = full_mirror(args.mirror) / DATA
+    if not data.is_file():
+        sys.exit(f"{data} is absent: build the full mirror with ../shared/tools/build-full-mirror")
+    runs: dict[str, list[dict]] = {name: [] for name in SCENARIOS}
+    for i in range(args.repeat):
+        for name in SCENARIOS:  # interleaved, so a change in machine load hits both alike
+            result = measure(name, data)
+            runs[name].append(result)
+            print(
+                f"run {i + 1}/{args.repeat} {name}: {result['seconds']:.2f} s, {result['peak_mib']:.0f} MiB", flush=True
+            )
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[name])
+
+    floor = median("floor", "seconds")
+    rows = []
+    for name, title in (
+        ("ingest", "ingest (parse, markers, validate, Delta write)"),
+        ("ingest_keycodes", "ingest, key check by dictionary codes (proposed)"),
+    ):
+        seconds = median(name, "seconds")
+        steps = {
+            k: statistics.median(r["outcome"]["steps"][k] for r in runs[name]) for k in ("parse", "validate", "write")
+        }
+        rows.append(
+            (
+                name,
+                title,
+                seconds,
+                seconds / floor,
+                median(name, "peak_mib"),
+                max(r["peak_mib"] for r in runs[name]),
+                steps,
+            )
+        )
+    lines = [
+        f"file: {data.name} ({data.stat().st_size:,} bytes, {runs['floor'][0]['outcome']['rows_read']:,} data rows)",
+        f"machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the end",
+        f"median of {args.repeat} runs each, every run in a fresh process, the scenarios interleaved",
+        "",
+        "| scenario | seconds | x floor | peak RSS (MiB) | parse / validate / write (s) |",
+        "|---|---:|---:|---:|---|",
+        f"| floor (pyarrow.csv read + Parquet write) | {floor:.2f} | 1.0 | {median('floor', 'peak_mib'):.0f} | |",
+        *(
+            f"| {title} | {sec:.2f} | {ratio:.2f} | {peak:.0f} | "
+            f"{st['parse']:.2f} / {st['validate']:.2f} / {st['write']:.2f} |"
+            for _, title, sec, ratio, peak, _, st in rows
+        ),
+        "",
+        f"rows produced: {json.dumps(runs['ingest'][-1]['outcome']['rows'])}",
+        *(
+            f"{name}: time <= {TIME_TARGET:.0f}x floor {'met' if ratio <= TIME_TARGET else 'NOT met'} ({ratio:.2f}x); "
+            f"peak RSS <= {RSS_TARGET_MIB:.0f} MiB {'met' if top <= RSS_TARGET_MIB else 'NOT met'} "
+            f"({top:.0f} MiB, the highest of the runs)"
+            for name, _, _, ratio, _, top, _ in rows
+        ),
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if args.write:
+        write_results(report)
+    return 0
+
+
+def write_results(report: str) -> None:
+    path = Path(__file__).with_name("RESULTS.md")
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    section = (
+        f"{START}\n## OEWS time series: ingest of oe.data.0.Current vs the floor\n\n"
+        "`benchmarks/bench_timeseries.py` (rerun with `--write`; the section between the timeseries markers is "
+        "replaced, the rest of this file kept).\n\n"
+        "Where the time and memory go (measured step by step, 2026-11-23): `parse` is the block-wise "
+        "pyarrow.csv read plus ~4 s of Arrow kernels (trims, id slicing, the number check, dictionary-encoding "
+        "the 6 M estimate keys, 17 scatters into one row per estimate); it peaks near 1.0 GiB RSS. "
+        "`validate` is `occstats.validate.schema_checks`, whose unique-key check is an Arrow group_by over the "
+        "10 string key columns of 4.4 M wage rows: most of its time, and +1.4 GiB. The proposed key check "
+        "(`key_repeats`: dictionary codes combined into one int64 per row, sorted) finds the same repeats in "
+        "~2 s with no extra memory. The Delta write adds ~0.7 GiB inside delta-rs whatever the row-group or "
+        "target-file size (tried 128 k rows / 4 MiB). The floor writes 6 M rows x 5 columns as read; the "
+        "ingest writes the curated schema: 4.4 M wage rows x 20 columns and 370 k estimate rows x 37.\n\n"
+        f"{report}\n{END}"
+    )
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + section + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

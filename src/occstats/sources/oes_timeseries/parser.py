@@ -1,0 +1,763 @@
+"""Parse one release of the OEWS time-series database (`oe.data.0.Current` + its code lists), columnar.
+
+Six million figures do not go through Python one by one: the data file is read by pyarrow.csv, series
+ids are split with Arrow string kernels, footnote codes become statuses through a lookup of the few
+distinct footnote strings, and the 17 datatypes are scattered into one row per estimate with numpy
+index arithmetic. The wage table reuses the estimate table's key columns (the same buffers, twelve
+times), so its 4 million rows cost little more than their values.
+
+Every check that can fail names the file and the line: a line cut short, a series id of the wrong
+length, an unknown datatype or footnote code, a duplicated series, a value that is neither a number
+nor '-'.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from occstats import schema
+from occstats.errors import SourceError
+from occstats.fetch import sha256_file
+from occstats.markers import Status
+from occstats.sources.base import ParsedRelease
+from occstats.sources.oes_timeseries import layout
+from occstats.sources.soc.layout import system_for_year
+
+DATASET = "oes_timeseries"
+PRODUCT_NAME = "oes_timeseries"
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        )
+    )
+}
+
+
+# -- the release's files -------------------------------------------------------------------------
+_LANDING = re.compile(r"^\d{8}T\d{6,}Z-[0-9a-f]{12}$")  # a raw-store landing folder: <landed-at>-<sha12>
+
+
+@dataclass(frozen=True)
+class ReleaseFiles:
+    """The data file and the code lists of one release (role -> path, see layout.LOOKUP_FILES)."""
+
+    data: Path
+    lookups: dict[str, Path]
+
+    @classmethod
+    def beside(cls, data: Path) -> ReleaseFiles:
+        """The code lists next to the data file, or in the newest other landing of the same release.
+
+        The raw store keeps each landing in `<release>/<landed-at>-<sha12>/`: a pipeline that lands
+        the code lists in the data file's own folder, or each as its own landing of the release, both work.
+        """
+        found: dict[str, Path] = {}
+        siblings: list[Path] = []
+        if _LANDING.match(data.parent.name):  # only in the raw store: never another folder's files
+            release_dir = data.parent.parent
+            siblings = sorted((p for p in release_dir.iterdir() if _LANDING.match(p.name)), reverse=True)
+        for role, name in layout.LOOKUP_FILES.items():
+            candidates = [data.parent / name, *(folder / name for folder in siblings)]
+            path = next((c for c in candidates if c.is_file()), None)
+            if path is None:
+                raise SourceError(
+                    data.name, f"the release's code list {name} is not beside it (nor landed with its release)"
+                )
+            found[role] = path
+        return cls(data, found)
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    label: str
+    header: list[str]
+    rows: list[list[str]]  # each row's fields, whitespace trimmed
+    lines: list[int]  # the file line of each row
+
+    def column(self, name: str) -> list[str]:
+        return [row[self.header.index(name)] for row in self.rows]
+
+
+def _read_lookup(path: Path, role: str) -> _Lookup:
+    """A small tab-separated code list, read by header name (BLS pads and reorders columns over the years)."""
+    label = path.name
+    text = path.read_bytes().decode("utf-8-sig", errors="strict")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
+    rows = [[field.strip() for field in row] for row in reader]
+    if not rows:
+        raise SourceError(label, "is empty")
+    header = [h.lower() for h in rows[0]]
+    missing = [c for c in layout.LOOKUP_COLUMNS[role] if c not in header]
+    if missing:
+        raise SourceError(label, f"line 1: header lacks {', '.join(missing)} (found {', '.join(header)})")
+    body, lines = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        if len(row) < len(header):
+            raise SourceError(label, f"line {number}: {len(row)} fields where the header has {len(header)}")
+        body.append(row)
+        lines.append(number)
+    return _Lookup(label, header, body, lines)
+
+
+@dataclass(frozen=True)
+class TopCode:
+    hourly: Decimal
+    annual: Decimal
+    comparison: str
+    source: str
+
+
+@dataclass(frozen=True)
+class CodeLists:
+    """The release's code lists, checked against the layout's declarations."""
+
+    areas: _Lookup
+    industries: _Lookup
+    occupations: _Lookup
+    footnote_status: dict[str, Status | None]
+    top_code: TopCode | None
+    year: int
+    month: int
+
+    @classmethod
+    def read(cls, files: ReleaseFiles) -> CodeLists:
+        lookups = {role: _read_lookup(path, role) for role, path in files.lookups.items()}
+        _check_datatypes(lookups["datatype"])
+        statuses, top_code = _check_footnotes(lookups["footnote"])
+        year, month = _release(lookups["release"])
+        return cls(lookups["area"], lookups["industry"], lookups["occupation"], statuses, top_code, year, month)
+
+
+def _check_datatypes(table: _Lookup) -> None:
+    published = dict(zip(table.column("datatype_code"), table.column("datatype_name"), strict=True))
+    for code, line in zip(table.column("datatype_code"), table.lines, strict=True):
+        declared = layout.DATATYPE_BY_CODE.get(code)
+        if declared is None:
+            raise SourceError(table.label, f"line {line}: datatype {code} ({published[code]!r}) is not in the layout")
+        if declared.name.lower() != published[code].lower():
+            raise SourceError(
+                table.label,
+                f"line {line}: datatype {code} is {published[code]!r}; the layout expects {declared.name!r}",
+            )
+    absent = [d.code for d in layout.DATATYPES if d.code not in published]
+    if absent:
+        raise SourceError(table.label, f"lacks datatype(s) {', '.join(absent)} the layout declares")
+
+
+def _check_footnotes(table: _Lookup) -> tuple[dict[str, Status | None], TopCode | None]:
+    statuses: dict[str, Status | None] = {}
+    top_code: TopCode | None = None
+    for code, text, line in zip(table.column("footnote_code"), table.column("footnote_text"), table.lines, strict=True):
+        declared = layout.FOOTNOTE_BY_CODE.get(code)
+        if declared is None:
+            raise SourceError(table.label, f"line {line}: footnote {code} ({text!r}) is not in the layout")
+        if not re.search(declared.text_pattern, text, re.IGNORECASE):
+            raise SourceError(
+                table.label,
+                f"line {line}: footnote {code} reads {text!r}; the layout expects /{declared.text_pattern}/",
+            )
+        statuses[code] = declared.status
+        if declared.status is Status.TOP_CODED:
+            match = layout.TOP_CODE_TEXT.search(text)
+            if match is None:
+                raise SourceError(table.label, f"line {line}: cannot read the top-coding threshold from {text!r}")
+            top_code = TopCode(
+                hourly=Decimal(match.group(2).replace(",", "")).quantize(Decimal("0.01")),
+                annual=Decimal(match.group(3).replace(",", "")),
+                comparison=">=" if "equal" in match.group(1).lower() else ">",
+                source=f"release: {table.label} footnote {code}",
+            )
+    return statuses, top_code
+
+
+def _release(table: _Lookup) -> tuple[int, int]:
+    if len(table.rows) != 1:
+        raise SourceError(table.label, f"lists {len(table.rows)} releases; a data file holds one")
+    description = table.column("description")[0]
+    match = layout.RELEASE_DESCRIPTION.match(description)
+    if not match:
+        raise SourceError(table.label, f"line {table.lines[0]}: cannot read a month and year from {description!r}")
+    return int(match.group(2)), _MONTHS[match.group(1).lower()]
+
+
+# -- the data file -------------------------------------------------------------------------------
+def _line_of(path: Path, text: str) -> int | None:
+    """The line holding `text` (only on the error path: a scan of the file)."""
+    target = text.encode()
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.rstrip(b"\r\n") == target:
+                return number
+    return None
+
+
+def _line_text(path: Path, wanted: int) -> str:
+    """Line `wanted` of the file (only on the error path: a scan of the file)."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if number == wanted:
+                return line.decode("utf-8", errors="replace").rstrip("\r\n")
+    return ""
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """Where lines of the data file are, for error messages: a row index + offset + 2 is its line."""
+
+    label: str
+    path: Path
+    offset: int = 0  # rows before this block
+
+    def fail_at(self, mask: pa.Array | pa.ChunkedArray | np.ndarray, problem: str) -> None:
+        """Raise naming the first line where `mask` is true, and quoting it."""
+        if isinstance(mask, np.ndarray):
+            hits = np.flatnonzero(mask)
+            index, count = (int(hits[0]), len(hits)) if len(hits) else (-1, 0)
+        else:
+            index = pc.index(mask, True).as_py()
+            count = pc.sum(mask).as_py() if index >= 0 else 0
+        if index < 0:
+            return
+        line = self.offset + index + 2  # the header is line 1
+        fields = [f.strip() for f in _line_text(self.path, line).split("\t")] + ["", "", "", "", ""]
+        more = f" (+{count - 1} more lines)" if count > 1 else ""
+        raise SourceError(
+            self.label,
+            f"line {line}: {problem}: series {fields[0]!r}, value {fields[3]!r}, footnote {fields[4]!r}{more}",
+        )
+
+
+@dataclass
+class _Series:
+    """The data file split into its keys, one entry per line."""
+
+    lines: _Lines
+    estimate: np.ndarray  # int32: which estimate (area x industry x occupation) the line belongs to
+    keys: pa.Array  # the distinct estimate keys (series id without datatype), in file order
+    datatype: np.ndarray  # int8 datatype code
+    value: pa.Array  # trimmed text: a number or '-'
+    footnote: pa.Array  # trimmed footnote codes
+    status: pa.Array  # string status, or null for a figure
+
+
+_COLUMN_TYPES = {
+    "series_id": pa.string(),
+    "year": pa.dictionary(pa.int32(), pa.string()),  # one value repeated: dictionary-encoded it costs nothing
+    "period": pa.dictionary(pa.int32(), pa.string()),
+    "value": pa.string(),
+    "footnote_codes": pa.string(),
+}
+BLOCK_BYTES = 32 << 20  # the padded text is read and reduced a block at a time: the whole file never sits in memory
+
+
+def _split(path: Path, label: str, lists: CodeLists) -> _Series:
+    with path.open("rb") as handle:
+        first = handle.readline().decode("utf-8", errors="replace")
+    header = tuple(h.strip().lower() for h in first.rstrip("\r\n").split("\t"))
+    if header != layout.DATA_COLUMNS:
+        raise SourceError(label, f"line 1: header {header} is not {layout.DATA_COLUMNS}")
+    bad: list[Any] = []
+
+    def invalid(row: Any) -> str:
+        bad.append(row)
+        return "skip"
+
+    def raise_bad() -> None:
+        if bad:
+            row = bad[0]
+            line = row.number + 1 if row.number is not None else _line_of(path, row.text)
+            raise SourceError(
+                label,
+                f"line {line}: {row.actual_columns} tab-separated field(s) where {row.expected_columns} are "
+                f"expected (a line cut short?): {row.text[:80]!r}",
+            )
+
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            skip_rows=1, column_names=list(layout.DATA_COLUMNS), block_size=BLOCK_BYTES, use_threads=True
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter="\t", quote_char=False, ignore_empty_lines=False, invalid_row_handler=invalid
+        ),
+        convert_options=pacsv.ConvertOptions(column_types=_COLUMN_TYPES, strings_can_be_null=False),
+    )
+    codes = pa.array([d.code for d in layout.DATATYPES])
+    keys, values, footnotes, datatypes = [], [], [], []
+    offset = 0
+    for batch in reader:
+        raise_bad()
+        lines = _Lines(label, path, offset)
+        series = pc.ascii_trim_whitespace(batch.column("series_id"))
+        lines.fail_at(
+            pc.not_equal(pc.binary_length(series), layout.SERIES_ID_LENGTH),
+            f"a series id must be {layout.SERIES_ID_LENGTH} characters",
+        )
+        lines.fail_at(
+            pc.invert(pc.starts_with(series, layout.SERIES_PREFIX)), f"a series id starts {layout.SERIES_PREFIX}"
+        )
+        year, period = pc.cast(batch.column("year"), pa.string()), pc.cast(batch.column("period"), pa.string())
+        lines.fail_at(pc.not_equal(year, str(lists.year)), f"the year is not {lists.year} (oe.release)")
+        lines.fail_at(pc.not_equal(period, layout.PERIOD), f"the period is not {layout.PERIOD}")
+        datatype = pc.utf8_slice_codeunits(series, 23, 25)
+        lines.fail_at(pc.invert(pc.is_in(datatype, codes)), "unknown datatype code (not in oe.datatype and the layout)")
+        value = pc.ascii_trim_whitespace(batch.column("value"))
+        number_or_dash = pc.or_(pc.equal(value, layout.DASH), pc.match_substring_regex(value, layout.NUMBER))
+        lines.fail_at(pc.invert(number_or_dash), "the value is neither a number nor '-'")
+        keys.append(pc.utf8_slice_codeunits(series, 0, layout.ESTIMATE_KEY_STOP))
+        datatypes.append(pc.cast(datatype, pa.int8()).to_numpy())
+        values.append(value)
+        footnotes.append(pc.ascii_trim_whitespace(batch.column("footnote_codes")))
+        offset += batch.num_rows
+        del batch, series, datatype
+    raise_bad()
+    if offset == 0:
+        raise SourceError(label, "holds a header but no data lines")
+    lines = _Lines(label, path)
+    value, footnote = pa.concat_arrays(values), pa.concat_arrays(footnotes)
+    del values, footnotes
+    status = _statuses(lines, footnote, pc.equal(value, layout.DASH), lists)
+    encoded = pc.dictionary_encode(pa.chunked_array(keys)).combine_chunks()
+    del keys
+    estimate = encoded.indices.to_numpy()
+    return _Series(lines, estimate, encoded.dictionary, np.concatenate(datatypes), value, footnote, status)
+
+
+def _statuses(lines: _Lines, footnote: pa.Array, dash: pa.Array, lists: CodeLists) -> pa.Array:
+    """Each line's status from its footnote codes: a figure (null) or the status the footnote gives a '-'."""
+    status_of: dict[str, str | None] = {}
+    for text in pc.unique(footnote).to_pylist():
+        codes = [c.strip() for c in text.split(",") if c.strip()] if text else []
+        unknown = [c for c in codes if c not in lists.footnote_status]
+        if unknown:
+            lines.fail_at(pc.equal(footnote, text), f"unknown footnote code {unknown[0]!r} (not in oe.footnote)")
+        marked = {lists.footnote_status[c] for c in codes} - {None}
+        if len(marked) > 1:
+            lines.fail_at(pc.equal(footnote, text), "footnotes give a '-' more than one meaning")
+        status_of[text] = marked.pop().value if marked else None
+    table_of = pa.array(list(status_of.values()), pa.string())
+    status = pc.take(table_of, pc.index_in(footnote, value_set=pa.array(list(status_of), pa.string())))
+    lines.fail_at(pc.and_(dash, pc.is_null(status)), "a '-' without a footnote code saying why there is no figure")
+    lines.fail_at(pc.and_(pc.invert(dash), pc.is_valid(status)), "a number carrying a footnote that says there is none")
+    return status
+
+
+def _scatter(series: _Series, code: str, n: int) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+    """(value text, status, marker, line index) per estimate for one datatype; absent lines are nulls.
+
+    Also the duplicate check: each estimate has at most one line per datatype.
+    """
+    rows = np.flatnonzero(series.datatype == int(code))
+    estimates = series.estimate[rows]
+    counts = np.bincount(estimates, minlength=n)
+    if len(counts) and counts.max() > 1:
+        repeated = np.flatnonzero(counts > 1)[0]
+        first, second = rows[np.flatnonzero(estimates == repeated)[:2]]
+        mask = np.zeros(len(series.datatype), dtype=bool)
+        mask[second] = True
+        series.lines.fail_at(mask, f"a duplicated series (first on line {first + 2})")
+    position = np.full(n, -1, dtype=np.int64)
+    position[estimates] = rows
+    take = pa.array(position, mask=position < 0)
+    value = pc.take(series.value, take)
+    status = pc.take(series.status, take)
+    footnote = pc.take(series.footnote, take)
+    published = pc.is_valid(take)
+    dash = pc.fill_null(pc.equal(value, layout.DASH), False)
+    status = pc.if_else(
+        published,
+        pc.coalesce(status, pa.scalar(Status.ESTIMATE.value)),
+        pa.scalar(Status.NOT_PUBLISHED.value),
+    )
+    no_text = pa.scalar(None, pa.string())
+    marker = pc.if_else(dash, pc.binary_join_element_wise("- [footnote ", footnote, "]", ""), no_text)
+    number = pc.if_else(dash, no_text, value)
+    return number, status, marker, take
+
+
+def _decimal(text: pa.Array, type_: pa.DataType, label: str, code: str, lines: pa.Array) -> pa.Array:
+    try:
+        return pc.cast(text, type_)
+    except pa.ArrowInvalid:
+        scale = type_.scale if pa.types.is_decimal(type_) else 0
+        pattern = rf"\.\d{{{scale + 1},}}$" if scale else r"\."
+        excess = pc.fill_null(pc.match_substring_regex(text, pattern), False)
+        index = pc.index(excess, True).as_py()
+        line = lines[index].as_py() + 2 if index >= 0 else "?"
+        shown = text[max(index, 0)].as_py()
+        raise SourceError(
+            label, f"line {line}: datatype {code} value {shown!r} has more decimals than {type_}"
+        ) from None
+
+
+# -- the curated tables --------------------------------------------------------------------------
+def _lookup_take(
+    codes: pa.Array, lookup: _Lookup, code_col: str, value_cols: list[str], label: str, what: str, keys: pa.Array
+) -> dict[str, pa.Array]:
+    reference = pa.array(lookup.column(code_col), pa.string())
+    index = pc.index_in(codes, value_set=reference)
+    missing = pc.is_null(index)
+    if pc.any(missing).as_py():
+        first = pc.index(missing, True).as_py()
+        raise SourceError(
+            label,
+            f"series {keys[first].as_py()}..: {what} {codes[first].as_py()!r} is not in {lookup.label}",
+        )
+    return {col: pc.take(pa.array(lookup.column(col), pa.string()), index) for col in value_cols}
+
+
+def _area_types(lists: CodeLists) -> dict[str, str]:
+    types: dict[str, str] = {}
+    for code, published, name, line in zip(
+        lists.areas.column("area_code"),
+        lists.areas.column("areatype_code"),
+        lists.areas.column("area_name"),
+        lists.areas.lines,
+        strict=True,
+    ):
+        kind = layout.AREA_TYPES.get(published)
+        if kind is None:
+            raise SourceError(
+                lists.areas.label, f"line {line}: area type {published!r} is not one of {list(layout.AREA_TYPES)}"
+            )
+        nonmetro = kind == "metropolitan" and re.match(layout.NONMETROPOLITAN_CODE, code) is not None
+        if nonmetro != (layout.NONMETROPOLITAN_NAME in name.lower() and kind == "metropolitan"):
+            raise SourceError(
+                lists.areas.label,
+                f"line {line}: area {code} {name!r}: its code and its name disagree on whether it is nonmetropolitan",
+            )
+        types[code] = "nonmetropolitan" if nonmetro else kind
+    return types
+
+
+def _naics_level(code: str) -> str:
+    if code == layout.CROSS_INDUSTRY:
+        return "cross-industry"
+    if code in layout.OWNERSHIP_AGGREGATES:
+        return "cross-industry, ownership"
+    if re.match(layout.SECTOR_CODE, code):
+        return "sector"
+    digits = len(code.rstrip("0"))
+    return f"{max(digits, 3)}-digit"
+
+
+def _soc(code: pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise(pc.utf8_slice_codeunits(code, 0, 2), pc.utf8_slice_codeunits(code, 2, 6), "-")
+
+
+def _constant(value: Any, type_: pa.DataType, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, type_), n)
+
+
+def _reference_tables(lists: CodeLists, files: ReleaseFiles, area_types: dict[str, str]) -> dict[str, pa.Table]:
+    areas = lists.areas
+    area_sha = sha256_file(files.lookups["area"])
+    area_rows = [
+        {
+            "dataset": DATASET,
+            "ref_year": lists.year,
+            "area_code": code,
+            "area_type": area_types[code],
+            "area_type_published": published,
+            "area_title": name,
+            "state_code": state,
+            "source_sha256": area_sha,
+            "source_file": areas.label,
+        }
+        for code, published, name, state in zip(
+            areas.column("area_code"),
+            areas.column("areatype_code"),
+            areas.column("area_name"),
+            areas.column("state_code"),
+            strict=True,
+        )
+    ]
+    industries = lists.industries
+    industry_sha = sha256_file(files.lookups["industry"])
+    industry_rows = [
+        {
+            "dataset": DATASET,
+            "ref_year": lists.year,
+            "naics_code": code,
+            "naics_title": name,
+            "naics_level": _naics_level(code),
+            "naics_level_published": level,
+            "ownership_code": layout.OWNERSHIP_BY_INDUSTRY.get(code, layout.OWNERSHIP_NOT_STATED),
+            "source_sha256": industry_sha,
+            "source_file": industries.label,
+        }
+        for code, name, level in zip(
+            industries.column("industry_code"),
+            industries.column("industry_name"),
+            industries.column("display_level"),
+            strict=True,
+        )
+    ]
+    return {
+        "oes_areas": schema.to_arrow(area_rows, schema.OES_AREAS),
+        "oes_industries": schema.to_arrow(industry_rows, schema.OES_INDUSTRIES),
+    }
+
+
+def parse_files(
+    files: ReleaseFiles, *, sha256: str, display_name: str, expected_year: int | None = None
+) -> ParsedRelease:
+    """Parse a landed release. Raises SourceError naming the file, the line and the problem."""
+    label = display_name
+    lists = CodeLists.read(files)
+    if expected_year is not None and lists.year != expected_year:
+        raise SourceError(label, f"is the {lists.year} release (oe.release), not {expected_year} as expected")
+    series = _split(files.data, label, lists)
+    lines_read = len(series.datatype)
+    n = len(series.keys)
+    keys = series.keys
+    area_type_code = pc.utf8_slice_codeunits(keys, 3, 4)
+    area_code = pc.utf8_slice_codeunits(keys, 4, 11)
+    industry = pc.utf8_slice_codeunits(keys, 11, 17)
+    occupation = pc.utf8_slice_codeunits(keys, 17, 23)
+
+    area_types = _area_types(lists)
+    area = _lookup_take(area_code, lists.areas, "area_code", ["area_name", "areatype_code"], label, "area", keys)
+    wrong_type = pc.not_equal(area["areatype_code"], area_type_code)
+    if pc.any(wrong_type).as_py():
+        first = pc.index(wrong_type, True).as_py()
+        raise SourceError(label, f"series {keys[first].as_py()}..: area type differs from {lists.areas.label}'s")
+    area_type = pc.take(
+        pa.array(list(area_types.values()), pa.string()),
+        pc.index_in(area_code, value_set=pa.array(list(area_types), pa.string())),
+    )
+    ind = _lookup_take(
+        industry, lists.industries, "industry_code", ["industry_name", "display_level"], label, "industry", keys
+    )
+    levels = {c: _naics_level(c) for c in lists.industries.column("industry_code")}
+    industry_codes = pa.array(list(levels), pa.string())
+    naics_level = pc.take(pa.array(list(levels.values()), pa.string()), pc.index_in(industry, value_set=industry_codes))
+    ownership = pc.take(
+        pa.array([layout.OWNERSHIP_BY_INDUSTRY.get(c, layout.OWNERSHIP_NOT_STATED) for c in levels], pa.string()),
+        pc.index_in(industry, value_set=industry_codes),
+    )
+    occ = _lookup_take(
+        occupation,
+        lists.occupations,
+        "occupation_code",
+        ["occupation_name", "display_level"],
+        label,
+        "occupation",
+        keys,
+    )
+    unknown_level = pc.invert(pc.is_in(occ["display_level"], pa.array(list(layout.OCC_LEVELS))))
+    if pc.any(unknown_level).as_py():
+        first = pc.index(unknown_level, True).as_py()
+        raise SourceError(
+            lists.occupations.label,
+            f"occupation {occupation[first].as_py()}: display_level is not one of {list(layout.OCC_LEVELS)}",
+        )
+    occ_level = pc.if_else(
+        pc.equal(occupation, layout.ALL_OCCUPATIONS),
+        "total",
+        pc.take(
+            pa.array(list(layout.OCC_LEVELS.values())),
+            pc.index_in(occ["display_level"], value_set=pa.array(list(layout.OCC_LEVELS))),
+        ),
+    )
+    soc_code = _soc(occupation)
+
+    key_columns: dict[str, pa.Array] = {
+        "dataset": _constant(DATASET, pa.string(), n),
+        "ref_year": _constant(lists.year, pa.int16(), n),
+        "area_type": area_type,
+        "area_code": area_code,
+        "naics_code": industry,
+        "ownership_code": ownership,
+        "soc_code": soc_code,
+        "ref_month": _constant(lists.month, pa.int8(), n),
+        "soc_system": _constant(system_for_year(lists.year), pa.string(), n),
+        "occ_level": occ_level,
+    }
+    provenance = {
+        "source_sha256": _constant(sha256, pa.string(), n),
+        "source_file": _constant(label, pa.string(), n),
+    }
+
+    figures: dict[str, tuple[pa.Array, pa.Array, pa.Array, pa.Array]] = {
+        d.code: _scatter(series, d.code, n) for d in layout.DATATYPES
+    }
+    estimates = _estimates(figures, key_columns, provenance, area, ind, naics_level, occ, lists, label, n)
+    wages = _wages(figures, key_columns, provenance, lists, label, n)
+    tables = {"oes_estimates": estimates, "oes_wages": wages, **_reference_tables(lists, files, area_types)}
+    counts = pc.value_counts(area_type).to_pylist()
+    return ParsedRelease(
+        product=PRODUCT_NAME,
+        release_id=str(lists.year),
+        label=f"OEWS time series May {lists.year}" if lists.month == 5 else f"OEWS time series {lists.year}",
+        source_file=label,
+        tables=tables,
+        facts={
+            "ref_year": lists.year,
+            "ref_month": lists.month,
+            "data_lines": lines_read,
+            "estimates": n,
+            "estimates_by_area_type": {c["values"]: c["counts"] for c in counts},
+            "soc_system": system_for_year(lists.year),
+            "lookup_sha256": {role: sha256_file(path) for role, path in files.lookups.items()},
+            "top_code": None
+            if lists.top_code is None
+            else {
+                "hourly": str(lists.top_code.hourly),
+                "annual": str(lists.top_code.annual),
+                "comparison": lists.top_code.comparison,
+                "source": lists.top_code.source,
+            },
+        },
+    )
+
+
+def _estimates(
+    figures: dict[str, tuple[pa.Array, pa.Array, pa.Array, pa.Array]],
+    keys: dict[str, pa.Array],
+    provenance: dict[str, pa.Array],
+    area: dict[str, pa.Array],
+    ind: dict[str, pa.Array],
+    naics_level: pa.Array,
+    occ: dict[str, pa.Array],
+    lists: CodeLists,
+    label: str,
+    n: int,
+) -> pa.Table:
+    columns: dict[str, pa.Array] = {**keys}
+    columns["area_title"] = area["area_name"]
+    columns["naics_title"] = ind["industry_name"]
+    columns["naics_level"] = naics_level
+    columns["occ_title"] = occ["occupation_name"]
+    columns["occ_group_published"] = occ["display_level"]
+    status_columns = {
+        "employment": ("employment_status", "employment_marker"),
+        "employment_rse_pct": ("employment_rse_status", None),
+        "wage_mean_rse_pct": ("wage_mean_rse_status", None),
+        "jobs_per_1000": ("jobs_per_1000_status", None),
+        "location_quotient": ("location_quotient_status", None),
+    }
+    tbl = schema.OES_ESTIMATES
+    for d in layout.DATATYPES:
+        if d.table != "oes_estimates":
+            continue
+        number, status, marker, take = figures[d.code]
+        columns[d.statistic] = _decimal(number, tbl.column(d.statistic).type, label, d.code, take)
+        status_name, marker_name = status_columns[d.statistic]
+        columns[status_name] = status
+        if marker_name:
+            columns[marker_name] = marker
+    for name in ("pct_of_industry_employment", "pct_establishments_reporting"):
+        columns[name] = pa.nulls(n, tbl.column(name).type)
+        columns[f"{name}_status"] = _constant(Status.NOT_PUBLISHED.value, pa.string(), n)
+    not_released = Status.NOT_RELEASED.value
+    hourly = [figures[d.code][1] for d in layout.DATATYPES if d.basis == "hourly"]
+    annual = [figures[d.code][1] for d in layout.DATATYPES if d.basis == "annual"]
+    columns["annual_only"] = _any_equal(hourly, not_released)
+    columns["hourly_only"] = _any_equal(annual, not_released)
+    columns.update(provenance)
+    return pa.table({c.name: columns[c.name] for c in tbl.columns}, schema=tbl.arrow_schema())
+
+
+def _any_equal(arrays: list[pa.Array], value: str) -> pa.Array:
+    result = pc.equal(arrays[0], value)
+    for array in arrays[1:]:
+        result = pc.or_(result, pc.equal(array, value))
+    return result
+
+
+def _wages(
+    figures: dict[str, tuple[pa.Array, pa.Array, pa.Array, pa.Array]],
+    keys: dict[str, pa.Array],
+    provenance: dict[str, pa.Array],
+    lists: CodeLists,
+    label: str,
+    n: int,
+) -> pa.Table:
+    """One block of n rows per wage datatype; key and provenance columns are the estimates' own arrays."""
+    tbl = schema.OES_WAGES
+    blocks: dict[str, list[pa.Array]] = {c.name: [] for c in tbl.columns}
+    top = lists.top_code
+    for d in layout.DATATYPES:
+        if d.table != "oes_wages":
+            continue
+        number, status, marker, take = figures[d.code]
+        top_coded = pc.equal(status, Status.TOP_CODED.value)
+        if top is None and pc.any(top_coded).as_py():
+            raise SourceError(label, f"datatype {d.code} is top-coded but oe.footnote states no threshold")
+        bound_value = None if top is None else (top.hourly if d.basis == "hourly" else top.annual)
+        block: dict[str, pa.Array] = {
+            **keys,
+            **provenance,
+            "basis": _constant(d.basis, pa.string(), n),
+            "statistic": _constant(d.statistic, pa.string(), n),
+            "value": _decimal(number, tbl.column("value").type, label, d.code, take),
+            "status": status,
+            "marker": marker,
+            "bound": pc.if_else(
+                top_coded, pa.scalar(bound_value, tbl.column("bound").type), pa.scalar(None, tbl.column("bound").type)
+            ),
+            "bound_comparison": pc.if_else(
+                top_coded, pa.scalar(top.comparison if top else None, pa.string()), pa.scalar(None, pa.string())
+            ),
+            "bound_source": pc.if_else(
+                top_coded, pa.scalar(top.source if top else None, pa.string()), pa.scalar(None, pa.string())
+            ),
+        }
+        for name in blocks:
+            blocks[name].append(block[name])
+    return pa.table({c.name: pa.chunked_array(blocks[c.name], c.type) for c in tbl.columns}, schema=tbl.arrow_schema())
+
+
+# -- the Source ----------------------------------------------------------------------------------
+def identify_year(path: Path, display_name: str) -> int:
+    """The release a data file holds, from its first data line's year."""
+    with path.open("rb") as handle:
+        handle.readline()
+        line = handle.readline().decode("utf-8", errors="replace").rstrip("\r\n").split("\t")
+    if len(line) < 2 or not line[1].strip().isdigit():
+        raise SourceError(display_name, "line 2: cannot read a year (is this oe.data.0.Current?)")
+    return int(line[1].strip())
+
+
+class TimeSeriesSource:
+    """The OEWS time-series database: every area, industry, ownership aggregate and occupation of a May."""
+
+    product = PRODUCT_NAME
+    tables = (schema.OES_ESTIMATES, schema.OES_WAGES, schema.OES_AREAS, schema.OES_INDUSTRIES)
+
+    def identify(self, path: Path, *, display_name: str, expected: str | None = None) -> str:
+        year = identify_year(path, display_name)
+        if expected and expected != str(year):
+            raise SourceError(display_name, f"holds {year}, not {expected} as expected")
+        return str(year)
+
+    def parse(self, path: Path, *, sha256: str, display_name: str, release_id: str) -> ParsedRelease:
+        expected = int(release_id) if release_id.isdigit() else None
+        return parse_files(ReleaseFiles.beside(path), sha256=sha256, display_name=display_name, expected_year=expected)
