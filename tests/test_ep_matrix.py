@@ -108,9 +108,13 @@ def test_values_are_exact(tmp_path):
     assert parsed.label == "EP matrix 2014-24 622000"
 
 
-def test_a_sector_is_labelled(tmp_path):
+def test_a_sector_is_labelled_and_kept_apart(tmp_path):
+    """A sector's rows go to ep_matrix_sectors: ranking ep_matrix by share then gives industries (issue 9.4)."""
     parsed = _parse(matrix_workbook(tmp_path / "ind_620000.xlsx", code="620000", title="Healthcare"))
-    assert set(parsed.tables["ep_matrix"].column("industry_level").to_pylist()) == {"sector"}
+    assert list(parsed.tables) == ["ep_matrix_sectors"]
+    assert set(parsed.tables["ep_matrix_sectors"].column("industry_level").to_pylist()) == {"sector"}
+    industry = _parse(matrix_workbook(tmp_path / "ind_622000.xlsx"))
+    assert list(industry.tables) == ["ep_matrix"]
 
 
 @pytest.mark.parametrize(
@@ -223,5 +227,7 @@ def test_import_through_the_pipeline(tmp_path, settings):
     }
     failed = [o for o in report.outcomes if o.state is State.FAILED]
     assert len(failed) == 1 and "ind_999100.xlsx" in failed[0].detail and "occ_type" in failed[0].detail
-    table = Store(settings.curated_dir).read("ep_matrix")
-    assert table.num_rows == 2 * len(ROWS)
+    store = Store(settings.curated_dir)
+    assert store.read("ep_matrix").column("industry_code").unique().to_pylist() == ["622000"]
+    assert store.read("ep_matrix_sectors").column("industry_code").unique().to_pylist() == ["620000"]
+    assert store.read("ep_matrix").num_rows == store.read("ep_matrix_sectors").num_rows == len(ROWS)

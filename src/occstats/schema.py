@@ -461,8 +461,9 @@ _FIELDS: list[Column] = [
         "industry_level",
         pa.string(),
         "'sector' for the 20 industries that together hold all wage and salary employment (declared in "
-        "src/occstats/sources/ep_matrix/layout.py); 'part_of_sector' for every other industry, each inside "
-        "one sector (BLS's workbooks state no level). Sum over sectors only: the rest overlap.",
+        "src/occstats/sources/ep_matrix/layout.py; their rows are in ep_matrix_sectors); 'part_of_sector' for "
+        "every other industry, each inside one sector (BLS's workbooks state no level; their rows are in "
+        "ep_matrix). Sum over sectors only: the rest overlap.",
         nullable=False,
         values=("sector", "part_of_sector"),
     ),
@@ -807,10 +808,24 @@ EP_MATRIX = Table(
     key=("base_year", "industry_code", "soc_code"),
     release_key=("base_year", "industry_code"),
     partition_by=("base_year",),
-    usage="Filter occ_type = 'line_item' before summing occupations, and industry_level = 'sector' before "
-    "summing industries (industries nest: 620000 holds 622000, which holds 622100). BLS leaves out an "
-    "occupation with fewer than 50 jobs in an industry (or confidential or poor-quality data): a missing "
-    "row is not a zero. The self-employed are in no industry workbook.",
+    usage="The industries inside the 20 sectors (the sectors themselves are in ep_matrix_sectors), so ranking "
+    "one occupation's rows gives the industries that employ it. Filter occ_type = 'line_item' before summing "
+    "occupations; never sum industries here: they nest (622000 holds 622100, which holds 622105). BLS leaves "
+    "out an occupation with fewer than 50 jobs in an industry (or confidential or poor-quality data): a "
+    "missing row is not a zero. The self-employed are in no industry workbook.",
+)
+
+EP_MATRIX_SECTORS = Table(
+    name="ep_matrix_sectors",
+    description="The National Employment Matrix's 20 sector workbooks (BLS Employment Projections): employment "
+    "by sector for every occupation, one row per projection cycle x sector x occupation. The sectors partition "
+    "wage and salary employment; the industries inside them are in ep_matrix.",
+    columns=EP_MATRIX.columns,
+    key=EP_MATRIX.key,
+    release_key=EP_MATRIX.release_key,
+    partition_by=EP_MATRIX.partition_by,
+    usage="Sum over sectors for an occupation's wage and salary employment (the self-employed are in no "
+    "workbook). Filter occ_type = 'line_item' before summing occupations.",
 )
 
 OOH_QUICKFACTS = Table(
@@ -950,6 +965,7 @@ TABLES: dict[str, Table] = {
         OES_INDUSTRIES,
         EP_PROJECTIONS,
         EP_MATRIX,
+        EP_MATRIX_SECTORS,
         OOH_QUICKFACTS,
         SOC_CODES,
         SOC_CROSSWALK,

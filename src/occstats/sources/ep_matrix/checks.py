@@ -140,23 +140,26 @@ def line_items_within_total(frame: pd.DataFrame) -> list[str]:
     return _failure("industries whose line items add up to more than their total", bad)
 
 
+WORKBOOK_CHECKS: tuple[Check, ...] = (
+    Check("base + change = target", base_change_target),
+    Check("shares of the industry consistent", shares_of_industry),
+    Check("line items within the industry total", line_items_within_total),
+)
+# The same workbook checks whichever table a workbook's rows go to (industries or sectors).
 CHECKS: dict[str, tuple[Check, ...]] = {
-    schema.EP_MATRIX.name: (
-        Check("base + change = target", base_change_target),
-        Check("shares of the industry consistent", shares_of_industry),
-        Check("line items within the industry total", line_items_within_total),
-    )
+    schema.EP_MATRIX.name: WORKBOOK_CHECKS,
+    schema.EP_MATRIX_SECTORS.name: WORKBOOK_CHECKS,
 }
 
 
 def industries_sum_to_occupation_total(frame: pd.DataFrame, totals: pd.DataFrame) -> list[str]:
     """Each occupation's industry rows against its total over all industries, within rounding.
 
-    `frame`: ep_matrix rows (any cycles); `totals`: the occupations' all-industries employment per cycle
-    (base_year, soc_code, employment_base, employment_target: ep_projections, Table 1.2). Checks, for
-    base and target year: every row's share_of_occupation is its employment over the total; the 20
-    sectors' rows add up to at most the total (the rest is self-employment); and the sectors' shares
-    add up to at most 100%.
+    `frame`: ep_matrix and/or ep_matrix_sectors rows (any cycles); `totals`: the occupations'
+    all-industries employment per cycle (base_year, soc_code, employment_base, employment_target:
+    ep_projections, Table 1.2). Checks, for base and target year: every row's share_of_occupation is
+    its employment over the total; the 20 sectors' rows add up to at most the total (the rest is
+    self-employment); and the sectors' shares add up to at most 100%.
     """
     bad: list[str] = []
     joined = frame.merge(

@@ -271,12 +271,14 @@ def parse(path: Path, *, sha256: str, display_name: str, release_id: str | None 
     if release_id and release_id != identity.release_id:
         raise book.fail(f"is {identity.release_id}, not {release_id} as its release")
     records = _Rows(book, identity, headers, sha256).records(first)
+    # A sector's rows go to their own table, so ranking ep_matrix by share gives industries, not sectors.
+    table = schema.EP_MATRIX_SECTORS if identity.industry_code in layout.SECTORS else schema.EP_MATRIX
     return ParsedRelease(
         product=PRODUCT,
         release_id=identity.release_id,
         label=identity.label,
         source_file=book.label,
-        tables={schema.EP_MATRIX.name: schema.to_arrow(records, schema.EP_MATRIX)},
+        tables={table.name: schema.to_arrow(records, table)},
         facts={"industry": f"{identity.industry_code} {identity.industry_title}"},
     )
 
@@ -285,7 +287,7 @@ class EpMatrixSource:
     """The National Employment Matrix: one workbook per industry and projection cycle."""
 
     product = PRODUCT
-    tables = (schema.EP_MATRIX,)
+    tables = (schema.EP_MATRIX, schema.EP_MATRIX_SECTORS)
 
     def identify(self, path: Path, *, display_name: str, expected: str | None = None) -> str:
         return identify(path, display_name=display_name, expected=expected)
