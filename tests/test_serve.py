@@ -199,3 +199,37 @@ def test_parquet_files_served_with_the_release_checksum(server):
     assert status == 200 and "sha256:" + hashlib.sha256(body).hexdigest() == wages["hash"]
     status, _, head = get(base, "/releases/1/tables/oes_wages.parquet", {"Range": "bytes=0-3"})
     assert status == 206 and head == b"PAR1", "range reads work (DuckDB-WASM reads Parquet over HTTP this way)"
+
+
+def test_the_serve_command_answers_on_loopback_and_stops_on_sigterm(server, tmp_path):
+    """`occstats serve --out DIR --port P` as a user runs it: it serves the latest release, then ends on SIGTERM."""
+    import os
+    import signal
+    import socket
+    import subprocess
+
+    _, out = server
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "occstats.cli", "serve", "--out", str(out), "--port", str(port), "--quiet"]
+    env = {**os.environ, "OCCSTATS_DATA_DIR": str(tmp_path / "unused")}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
+        while True:
+            try:
+                status, _, body = get_json(base, "/releases")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "occstats serve did not answer within 30 s"
+                time.sleep(0.2)
+        assert status == 200 and body[0]["release"] == 1 and body[0]["served"], body
+        status, _, body = get_json(base, "/occupations/29-9999/card")
+        assert status == 404 and "29-9999" in json.dumps(body)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode in (0, -signal.SIGTERM), err
+    assert f"serving {out}" in err and f"http://127.0.0.1:{port}" in err

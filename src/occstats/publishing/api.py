@@ -26,6 +26,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 
+from occstats.labels import oes_label
 from occstats.lineage import MEASURES, WAGE_MEASURES
 from occstats.publishing.release import CARDS_DIR, LATEST, RELEASES, latest_number, read_package, release_numbers
 from occstats.render import jsonable
@@ -429,7 +430,7 @@ def series(
         return _csv(columns, rows, f"{soc}-{measure}-release{data.number}.csv")
     points = _rows(columns, rows)
     for p in points:
-        p["release"] = f"OES {'May ' if p['ref_month'] == 5 else ''}{p['ref_year']}"
+        p["release"] = oes_label(p["ref_year"], p["ref_month"])  # the one formatter every command uses
     systems = sorted({p["soc_system"] for p in points})
     return {
         "soc_code": soc,
