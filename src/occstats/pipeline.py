@@ -141,7 +141,7 @@ class Context:
             settings=settings,
             product=spec,
             raw=RawStore(settings.raw_dir),
-            store=Store(settings.curated_dir),
+            store=Store(settings.curated_dir, pinned=False),  # the writer compares with the latest versions
             holdings=Holdings(settings.raw_dir, spec.name),
             run_id=uuid.uuid4().hex[:12],
             started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -362,6 +362,8 @@ def publish(ctx: Context, prepared: Sequence[Prepared]) -> Published:
             if version is not None:
                 versions[tbl.name] = version
             changed |= {(tbl.name, change.release) for change in changes}
+        # Last, and atomically: readers move to this product's new versions together (store.SNAPSHOT).
+        ctx.store.record_snapshot([t.name for t in ctx.product.tables])
         _hold(ctx, prepared)
     ctx._summaries.clear()
     outcomes = []
@@ -410,7 +412,10 @@ def derive(ctx: Context, wrote: bool) -> dict[str, int]:
     if not wrote and not missing:
         return {}
     metadata = {"code_version": code_version(), "run_id": ctx.run_id, "product": ctx.name, "sources": []}
-    return rebuild(ctx.store, metadata)
+    versions = rebuild(ctx.store, metadata)
+    with ctx.store.lock():
+        ctx.store.record_snapshot([t.name for t in DERIVED])
+    return versions
 
 
 # -- the one run function ---------------------------------------------------------------------------
