@@ -25,9 +25,10 @@ from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa
 
-from occstats import products, schema
+from occstats import products, schema, untitled
 from occstats.catalog import Release
 from occstats.classification import Classification, codes_in_system
+from occstats.drift import pick_baseline
 from occstats.errors import OccstatsError, ReleaseUnavailable, ValidationError
 from occstats.fetch import Validators, fetch, sha256_file
 from occstats.fingerprint import code_version
@@ -267,6 +268,8 @@ def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
     parsed = ctx.product.source.parse(
         landing.path, sha256=landing.sha256, display_name=landing.file_name, release_id=acquired.release
     )
+    for name in parsed.tables:  # a file that cannot say what it is must not contradict what is held
+        untitled.check(ctx.store, schema.table(name), parsed)
     results: list[CheckResult] = []
     for name, data in parsed.tables.items():
         tbl = schema.table(name)
@@ -275,6 +278,9 @@ def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
             data,
             release=parsed.label,
             previous_rows=_previous_rows(tbl.release_key, data, ctx.summary(name)),
+            baseline=pick_baseline(ctx.store, tbl, data, ctx.summary(name))
+            if products.has_drift_checks(name)
+            else None,
             file=parsed.source_file,
         )
     codes = _check_codes(ctx, parsed)
