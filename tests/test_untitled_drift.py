@@ -138,3 +138,21 @@ def test_drift_functions_name_what_vanished():
     (codes,) = drift.codes_gone(fewer, same, 0.05)
     assert codes.startswith("29 of the 61 detailed codes in held are gone now (47.5%, more than the 5% allowed)")
     assert drift.codes_gone(base.rows.slice(0, base.rows.num_rows - 3), same, 0.05) == []  # 1 of 61: 1.6%
+
+
+def test_figures_are_compared_per_estimate_when_a_release_holds_many_areas():
+    def areas(employment_b: int) -> pa.Table:
+        return pa.table(
+            {
+                "area_code": ["A", "A", "B", "B"],
+                "soc_code": ["00-0000", "11-0000", "00-0000", "11-0000"],
+                "occ_level": ["total", "major", "total", "major"],
+                "employment": pa.array([1000, 100, 5000, employment_b], pa.int64()),
+            }
+        )
+
+    limits = drift.Limits(codes_gone=0.01, total_moved=0.01, group_moved=0.05)
+    base = drift.Baseline(areas(500), "held", True)
+    assert drift.figures_moved(areas(520), base, "employment", limits) == []  # 4% in area B
+    (moved,) = drift.figures_moved(areas(600), base, "employment", limits)
+    assert moved.startswith("employment of 1 major row(s) moved by more than 5% from held: 11-0000 500 -> 600 (20.0%)")

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from occstats.store import ReleaseValues, Store
 
 MAX_NAMED = 12
+# What the drift checks read of a baseline (a time-series release holds every area and industry:
+# read these columns only). A figure is compared per estimate: the code within its area and industry.
+ESTIMATE = ("area_type", "area_code", "naics_code", "ownership_code")
+BASELINE_COLUMNS = ("soc_code", "occ_level", "employment", "soc_system", *ESTIMATE)
 
 
 @dataclass(frozen=True)
@@ -110,13 +114,15 @@ def figures_moved(
 ) -> list[str]:
     """The total's and each major group's `figure`, compared where both releases publish it."""
 
+    keys = [c for c in ESTIMATE if c in data.column_names and c in base.rows.column_names] + [code]
+
     def by_code(rows: pa.Table, which: str) -> pa.Table:
-        picked = _where(rows, level, which).select([code, figure])
+        picked = _where(rows, level, which).select([*keys, figure])
         return picked.filter(pc.is_valid(picked.column(figure)))
 
     failures = []
     for which, limit in (("total", limits.total_moved), ("major", limits.group_moved)):
-        joined = by_code(data, which).join(by_code(base.rows, which), code, right_suffix="_before")
+        joined = by_code(data, which).join(by_code(base.rows, which), keys, right_suffix="_before")
         if not joined.num_rows:
             continue
         now = pc.cast(joined.column(figure), pa.float64())
@@ -162,7 +168,8 @@ def pick_baseline(store: Store, tbl: Table, data: pa.Table, held: Iterable[Relea
     for col, value in zip(keys, release_held, strict=True):
         term = pc.field(col) == value
         where = term if where is None else where & term
-    rows = store.read(tbl.name, store.latest_version(tbl.name), where=where)
+    columns = [c for c in BASELINE_COLUMNS if c in tbl.names]
+    rows = store.read(tbl.name, store.latest_version(tbl.name), where=where, columns=columns)
     systems = [set(pc.unique(t["soc_system"]).to_pylist()) for t in (rows, data) if "soc_system" in t.column_names]
     if not same and len(systems) == 2 and systems[0] != systems[1]:
         return None
