@@ -172,7 +172,7 @@ class Data:
         return [name for name in queryable(self.store) if name not in self.tables]
 
     def table(self, name: str, version: int | None = None, as_of: dt.datetime | dt.date | str | None = None) -> Table:
-        """`name` at its latest version, at `version`, or as it stood at `as_of` (not both)."""
+        """`name` at its current version (the snapshot readers see), at `version`, or as of `as_of` (not both)."""
         if name not in self.tables:
             hint = f" ({name} is a view: use .sql('select * from {name}'))" if name in self.views else ""
             raise KeyError(f"no table {name!r} in {self.store.root}{hint}; tables: {', '.join(self.tables)}")
@@ -188,7 +188,7 @@ class Data:
                 raise ValueError(f"{name} did not exist yet at {moment.isoformat()}: its first version is of {first}")
             version = max(before)
         if version is None:
-            version = max(versions)
+            version = self.store.version(name)  # the snapshot's: every table from the same publish
         if version not in versions:
             raise ValueError(f"{name} has {describe_versions(versions)}; no version {version}")
         return Table(self.store, name, version)

@@ -20,7 +20,7 @@ from occstats import __version__
 from occstats.errors import ConfigError, OccstatsError
 from occstats.products import REGISTRY
 from occstats.render import FORMATS, jsonable, render, render_wide
-from occstats.settings import ENV_DATA_DIR, ENV_MIRROR, ENV_USER_AGENT, Settings, apply_prefect_environment
+from occstats.settings import ENV_DATA_DIR, ENV_MIRROR, ENV_USER_AGENT, Settings, apply_prefect_environment, redact
 
 if TYPE_CHECKING:
     from occstats.store import Store
@@ -51,11 +51,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if args.years and not (args.product in REGISTRY and REGISTRY[args.product].takes_years):
         takes = ", ".join(f"`refresh {n}`" for n, p in REGISTRY.items() if p.takes_years)
         raise ConfigError(f"--years applies to {takes} only")
-    common: dict[str, Any] = {
-        "data_dir": str(settings.data_dir),
-        "mirror": settings.mirror,
-        "user_agent": settings.user_agent,
-    }
+    common = flow_parameters(settings)
     if args.product == "all":
         results = list(refresh_all(**common).values())  # one parent run, a subflow per product
     else:
@@ -64,6 +60,18 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     for report in reports:
         print(text_summary(report))
     return max(r.exit_code for r in reports)
+
+
+def flow_parameters(settings: Settings) -> dict[str, Any]:
+    """What a flow run is given: Prefect records parameters in its database and logs, so never a secret.
+
+    The mirror goes as its redacted URL; a password in it reaches the flow through OCCSTATS_MIRROR
+    (this process's environment, which the in-process flow reads), where Settings.resolve finds it again.
+    """
+    mirror = settings.mirror
+    if mirror is not None and redact(mirror) != mirror:
+        os.environ[ENV_MIRROR] = mirror
+    return {"data_dir": str(settings.data_dir), "mirror": redact(mirror), "user_agent": settings.user_agent}
 
 
 def cmd_import(args: argparse.Namespace) -> int:

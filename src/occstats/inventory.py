@@ -21,12 +21,14 @@ def table_inventory(store: Store) -> list[dict[str, Any]]:
         history = store.history(name)
         tbl = TABLES.get(name)
         releases = sorted(store.release_counts(tbl)) if tbl else []
+        version = store.version(name)  # the snapshot's, which a write after it does not change
+        written = [h["timestamp"] for h in history if h["version"] == version]
         rows.append(
             {
                 "table": name,
-                "version": store.version(name),
+                "version": version,
                 "rows": store.dataset(name).count_rows(),
-                "last_write": history[-1]["timestamp"] if history else None,
+                "last_write": written[-1] if written else None,
                 "releases": describe_releases(tbl.release_key, releases) if tbl else "",
             }
         )

@@ -25,9 +25,10 @@ from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa
 
-from occstats import products, schema
+from occstats import products, schema, untitled
 from occstats.catalog import Release
 from occstats.classification import Classification, codes_in_system
+from occstats.drift import pick_baseline
 from occstats.errors import OccstatsError, ReleaseUnavailable, ValidationError
 from occstats.fetch import Validators, fetch, sha256_file
 from occstats.fingerprint import code_version
@@ -141,7 +142,7 @@ class Context:
             settings=settings,
             product=spec,
             raw=RawStore(settings.raw_dir),
-            store=Store(settings.curated_dir),
+            store=Store(settings.curated_dir, pinned=False),  # the writer compares with the latest versions
             holdings=Holdings(settings.raw_dir, spec.name),
             run_id=uuid.uuid4().hex[:12],
             started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -267,6 +268,8 @@ def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
     parsed = ctx.product.source.parse(
         landing.path, sha256=landing.sha256, display_name=landing.file_name, release_id=acquired.release
     )
+    for name in parsed.tables:  # a file that cannot say what it is must not contradict what is held
+        untitled.check(ctx.store, schema.table(name), parsed)
     results: list[CheckResult] = []
     for name, data in parsed.tables.items():
         tbl = schema.table(name)
@@ -275,6 +278,9 @@ def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
             data,
             release=parsed.label,
             previous_rows=_previous_rows(tbl.release_key, data, ctx.summary(name)),
+            baseline=pick_baseline(ctx.store, tbl, data, ctx.summary(name))
+            if products.has_drift_checks(name)
+            else None,
             file=parsed.source_file,
         )
     codes = _check_codes(ctx, parsed)
@@ -362,6 +368,8 @@ def publish(ctx: Context, prepared: Sequence[Prepared]) -> Published:
             if version is not None:
                 versions[tbl.name] = version
             changed |= {(tbl.name, change.release) for change in changes}
+        # Last, and atomically: readers move to this product's new versions together (store.SNAPSHOT).
+        ctx.store.record_snapshot([t.name for t in ctx.product.tables])
         _hold(ctx, prepared)
     ctx._summaries.clear()
     outcomes = []
@@ -410,7 +418,10 @@ def derive(ctx: Context, wrote: bool) -> dict[str, int]:
     if not wrote and not missing:
         return {}
     metadata = {"code_version": code_version(), "run_id": ctx.run_id, "product": ctx.name, "sources": []}
-    return rebuild(ctx.store, metadata)
+    versions = rebuild(ctx.store, metadata)
+    with ctx.store.lock():
+        ctx.store.record_snapshot([t.name for t in DERIVED])
+    return versions
 
 
 # -- the one run function ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from occstats.drift import DriftCheck
 from occstats.errors import ConfigError
 from occstats.schema import Table
 from occstats.sources import ep, ep_matrix, oes, oes_timeseries, soc
@@ -40,11 +41,19 @@ def names() -> list[str]:
     return list(REGISTRY)
 
 
-def checks(table: str) -> tuple[Check, ...]:
+def checks(table: str) -> tuple[Check | DriftCheck, ...]:
     """A table's own checks, as declared by the product that feeds it."""
     return tuple(c for p in REGISTRY.values() for c in p.checks.get(table, ()))
 
 
 def validate(tbl: Table, data: pa.Table, **options: Any) -> list[CheckResult]:
-    """The gate with the table's own checks: what every release passes before anything is written."""
+    """The gate with the table's own checks: what every release passes before anything is written.
+
+    Drift checks are declared only where a product needs them; reading a baseline costs a read.
+    """
     return gate(tbl, data, checks=checks(tbl.name), **options)
+
+
+def has_drift_checks(table: str) -> bool:
+    """Whether a table declares checks against the release held before (so a baseline is worth reading)."""
+    return any(isinstance(c, DriftCheck) for c in checks(table))

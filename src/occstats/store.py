@@ -7,6 +7,14 @@ means no commit, so a rerun adds no version.
 
 Reads always go through a pyarrow SubTreeFileSystem: with deltalake's default filesystem the
 process aborts at exit in a fraction of runs (STACK.md).
+
+Readers see one consistent set of versions: a publish writes each of a product's tables in its own
+commit (oes_estimates, then oes_wages), and a process killed between them would leave one table a
+run ahead of the other. So after a product's tables are all written, the writer records their
+versions in a snapshot pointer (`curated/_snapshot.json`, replaced atomically), and a reading
+Store (the default) reads each table at the pointer's version; tables the pointer does not name
+(a data directory written before it existed) are read at their latest version. The pipeline's own
+Store (`pinned=False`) compares and writes against the latest versions.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from deltalake.exceptions import DeltaError, TableNotFoundError
 from occstats.schema import TABLES, Table
 
 METADATA_KEY = "occstats"
+SNAPSHOT = "_snapshot.json"  # table -> version readers see; written last, after a product's commits
 
 ReleaseValues = tuple[Any, ...]
 
@@ -99,8 +108,9 @@ def describe_versions(versions: list[int]) -> str:
 class Store:
     """The curated tables of one data directory (its `curated/` folder, as `str` or `Path`)."""
 
-    def __init__(self, curated_dir: str | os.PathLike[str]) -> None:
+    def __init__(self, curated_dir: str | os.PathLike[str], *, pinned: bool = True) -> None:
         self.root = Path(curated_dir).expanduser()
+        self.pinned = pinned  # read at the snapshot pointer's versions (readers) or the latest (the writer)
 
     # -- reading -------------------------------------------------------------------------------
     def path(self, name: str) -> Path:
@@ -116,9 +126,42 @@ class Store:
         present = {p.name for p in self.root.iterdir() if (p / "_delta_log").is_dir()}
         return [n for n in TABLES if n in present] + sorted(present - set(TABLES))
 
+    def snapshot(self) -> dict[str, int]:
+        """The versions readers see, table -> version (empty when no publish has recorded one yet)."""
+        path = self.root / SNAPSHOT
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{path}: unreadable snapshot pointer ({exc})") from exc
+        return {str(k): int(v) for k, v in data.get("versions", {}).items()}
+
+    def record_snapshot(self, names: list[str] | tuple[str, ...]) -> dict[str, int]:
+        """Point readers at the latest version of `names` (the caller holds `lock()`), atomically.
+
+        Called once all of a product's tables are written, so the tables it names move together.
+        """
+        versions = self.snapshot()
+        versions.update({n: latest for n in names if (latest := self.latest_version(n)) is not None})
+        path = self.root / SNAPSHOT
+        tmp = path.with_name(f".{SNAPSHOT}.part")
+        with tmp.open("w") as handle:
+            json.dump({"versions": dict(sorted(versions.items()))}, handle, indent=2)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        return versions
+
+    def _pinned_version(self, name: str, version: int | None) -> int | None:
+        if version is not None or not self.pinned:
+            return version
+        return self.snapshot().get(name)
+
     def delta(self, name: str, version: int | None = None) -> DeltaTable:
         try:
-            return DeltaTable(str(self.path(name)), version=version)
+            return DeltaTable(str(self.path(name)), version=self._pinned_version(name, version))
         except TableNotFoundError as exc:
             raise KeyError(f"table {name!r} has not been written yet in {self.root}") from exc
 
@@ -137,7 +180,12 @@ class Store:
         return self.dataset(name, version).to_table(filter=where, columns=columns)
 
     def version(self, name: str) -> int | None:
+        """The version a reader sees (the snapshot's, else the latest)."""
         return self.delta(name).version() if self.exists(name) else None
+
+    def latest_version(self, name: str) -> int | None:
+        """The table's newest commit, whatever the snapshot says (for writers)."""
+        return DeltaTable(str(self.path(name))).version() if self.exists(name) else None
 
     def release_summary(self, tbl: Table, version: int | None = None) -> dict[ReleaseValues, ReleaseState]:
         """Per release: how many rows the table holds and which raw files (sha256) they came from.
@@ -168,7 +216,7 @@ class Store:
     def history(self, name: str) -> list[dict[str, Any]]:
         """Every version, oldest first, with the provenance occstats recorded in its commit."""
         entries = []
-        for item in sorted(self.delta(name).history(), key=lambda h: h["version"]):
+        for item in sorted(self.delta(name, self.latest_version(name)).history(), key=lambda h: h["version"]):
             raw = item.get(METADATA_KEY)
             meta = json.loads(raw) if isinstance(raw, str) else {}
             stamp = dt.datetime.fromtimestamp(item["timestamp"] / 1000, dt.UTC)
@@ -203,12 +251,13 @@ class Store:
         """
         changes = []
         exists = self.exists(tbl.name)
+        latest = self.latest_version(tbl.name)  # compare with the newest commit, whatever readers see
         for part in parts:
             part = part.cast(tbl.arrow_schema())
             releases = release_values(tbl, part)
             for release in releases:
                 new = part.filter(_release_filter(tbl, release)) if len(releases) > 1 else part
-                old = self.read(tbl.name, where=_release_filter(tbl, release)) if exists else None
+                old = self.read(tbl.name, latest, where=_release_filter(tbl, release)) if exists else None
                 if old is not None and old.num_rows and _canonical(tbl, old).equals(_canonical(tbl, new)):
                     continue
                 previous = old.num_rows if old is not None and old.num_rows else None
@@ -251,7 +300,7 @@ class Store:
                 description=tbl.description,
                 commit_properties=properties,
             )
-        return self.version(tbl.name), changes
+        return self.latest_version(tbl.name), changes
 
     def restore(self, name: str, version: int, metadata: dict[str, Any]) -> int | None:
         """Bring table `name` back to what it held at `version`, as a new version; return its number.
@@ -263,7 +312,7 @@ class Store:
         never had or whose files are gone.
         """
         with self.lock():
-            current = self.delta(name)
+            current = self.delta(name, self.latest_version(name))
             latest = current.version()
             if not 0 <= version <= latest:
                 raise ValueError(f"table {name!r} has versions 0 to {latest}; there is no version {version}")
@@ -272,7 +321,7 @@ class Store:
             tbl = TABLES.get(name)
             changed: list[ReleaseValues] = []
             if tbl is not None:
-                before, after = self.release_summary(tbl), self.release_summary(tbl, version)
+                before, after = self.release_summary(tbl, latest), self.release_summary(tbl, version)
                 changed = sorted(
                     (r for r in set(before) | set(after) if before.get(r) != after.get(r)),
                     key=lambda t: tuple(str(v) for v in t),
@@ -291,7 +340,8 @@ class Store:
                 current.restore(version, commit_properties=properties)
             except DeltaError as exc:
                 raise ValueError(f"table {name!r} cannot be restored to version {version}: {exc}") from exc
-        return self.version(name)
+            self.record_snapshot([name])
+        return self.latest_version(name)
 
 
 def _who() -> str:

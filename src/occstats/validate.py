@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from occstats.drift import Baseline, DriftCheck
 from occstats.errors import ValidationError
 from occstats.schema import Table
 
@@ -117,14 +118,18 @@ def validate(
     data: pa.Table,
     *,
     release: str,
-    checks: Sequence[Check] = (),
+    checks: Sequence[Check | DriftCheck] = (),
     previous_rows: int | None = None,
+    baseline: Baseline | None = None,
     file: str | None = None,
 ) -> list[CheckResult]:
     """Run every check; raise ValidationError naming every blocking failure, else return the results.
 
-    `checks` are the table's own (`occstats.products.validate` passes the ones its product declares).
+    `checks` are the table's own (`occstats.products.validate` passes the ones its product declares);
+    its DriftChecks compare the release with `baseline` (the release held before it), when there is one.
     """
+    drift = [c for c in checks if isinstance(c, DriftCheck)]
+    checks = [c for c in checks if not isinstance(c, DriftCheck)]
     results = [CheckResult(tbl.name, "schema: keys, types, vocabularies", True, tuple(schema_checks(tbl, data)))]
     if checks:
         # Orderings and $16 tolerances need no exact decimals: float copies keep memory low.
@@ -136,6 +141,8 @@ def validate(
             tbl.name, "row count near the current version's", True, tuple(row_count_check(data.num_rows, previous_rows))
         )
     )
+    if baseline is not None:
+        results += [CheckResult(tbl.name, c.name, c.blocking, tuple(c.run(data, baseline))) for c in drift]
     blocking = [f for r in results if r.blocking for f in r.failures]
     if blocking:
         raise ValidationError(tbl.name, release, blocking, file=file)

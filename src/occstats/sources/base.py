@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pyarrow as pa
 
+from occstats.drift import DriftCheck
 from occstats.schema import Table
 from occstats.validate import Check
 
@@ -93,7 +94,7 @@ class Product:
     depends_on: tuple[str, ...] = ()
     takes_years: bool = False  # `refresh NAME --years` plans past releases from the catalog
     import_hint: str = ""  # what `occstats import NAME` takes
-    checks: Mapping[str, tuple[Check, ...]] = field(default_factory=dict)  # table -> its own checks
+    checks: Mapping[str, tuple[Check | DriftCheck, ...]] = field(default_factory=dict)  # table -> its own checks
 
     @property
     def tables(self) -> tuple[Table, ...]:
