@@ -42,7 +42,7 @@ def one(parsed, table="oes_estimates", **where):
 
 def test_industry_release_reads_every_figure_and_marker(tmp_path):
     parsed = parse(tmp_path, "industry", "oesm12in4.zip", industry_zip(), 2012)
-    assert parsed.product == "oes_industry" and parsed.release_id == "2012"
+    assert parsed.product == "oes-industry" and parsed.release_id == "2012"
     for name, tbl in parsed.tables.items():
         assert not [r for r in validate(schema.table(name), tbl, release="2012") if r.blocking and r.failures], name
     ceo = one(parsed, naics_code="11", soc_code="11-1011")
@@ -234,5 +234,15 @@ def test_refresh_reports_a_family_the_mirror_lacks_as_unavailable(tmp_path):
     mirror = tmp_path / "mirror"
     (mirror / "www.bls.gov/oes/special-requests").mkdir(parents=True)
     settings = Settings(data_dir=tmp_path / "data", mirror=str(mirror), http_retries=0, http_backoff=0)
-    report = refresh(settings, "oes_state", [2019])
+    report = refresh(settings, "oes-state", [2019])
     assert [(o.release, o.state) for o in report.outcomes] == [("2019", State.UNAVAILABLE)]
+
+
+def test_tables_inventory_lists_rows_per_release_and_family():
+    from occstats.inventory import describe_families
+
+    counts = {("oes_national", 2019): 1400, ("oes_industry", 2009): 25791, ("oes_industry", 2008): 15951}
+    assert describe_families(("dataset", "ref_year"), counts) == (
+        "oes_industry 2008: 15,951, 2009: 25,791; oes_national 2019: 1,400"
+    )
+    assert describe_families(("base_year", "target_year"), {(2024, 2034): 800}) == ""

@@ -74,7 +74,7 @@ def industry(tmp_path_factory, shared):
     data = tmp_path_factory.mktemp("industry") / "data"
     settings = Settings(data_dir=data, mirror=str(shared / "bls-mirror"), http_retries=0)
     started = time.perf_counter()
-    report = refresh(settings, "oes_industry", YEARS)
+    report = refresh(settings, "oes-industry", YEARS)
     TIMING["refresh"] = time.perf_counter() - started
     curated = {o.release for o in report.outcomes if o.state is State.CURATED}
     assert curated == {str(y) for y in YEARS}, [(o.release, o.state, o.detail) for o in report.outcomes]

@@ -1,6 +1,6 @@
 """OES Excel families beyond the national file: industry, state, metropolitan/nonmetropolitan, all-data.
 
-One product per family (oes_industry, oes_state, oes_metro, oes_all), each with its own catalog entry and
+One product per family (oes-industry, oes-state, oes-metro, oes-all), each with its own catalog entry and
 its own `dataset` value, all read by one parser (parser.py) from one layout (layout.py): the release x
 family is the unit a refresh replaces, and the national rows (dataset 'oes_national') are never touched.
 """

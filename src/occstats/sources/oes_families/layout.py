@@ -247,7 +247,7 @@ class Family:
     """One Excel family: its product name, dataset value, and the roles its zips hold."""
 
     name: str
-    product: str
+    product: str  # the registry name: dashes, as Prefect artifact keys allow no underscore
     dataset: str
     zip_stem: str  # e.g. 'oesm{yy}in4'
     first_year: int
@@ -268,7 +268,7 @@ FAMILIES: dict[str, Family] = {
     for f in (
         Family(
             "industry",
-            "oes_industry",
+            "oes-industry",
             "oes_industry",
             "oesm{yy}in4",
             2008,
@@ -280,15 +280,15 @@ FAMILIES: dict[str, Family] = {
                 (2009, None, ("natsector", "nat3d", "nat3d_owner", "nat4d", "nat4d_owner", "nat5d", "national_owner")),
             ),
         ),
-        Family("state", "oes_state", "oes_state", "oesm{yy}st", 2003, "OES state cross-industry estimates"),
+        Family("state", "oes-state", "oes_state", "oesm{yy}st", 2003, "OES state cross-industry estimates"),
         Family(
             "metro",
-            "oes_metro",
+            "oes-metro",
             "oes_metro",
             "oesm{yy}ma",
             2003,
             "OES metropolitan and nonmetropolitan area cross-industry estimates",
         ),
-        Family("all", "oes_all", "oes_all", "oesm{yy}all", 2012, "OES all data: every area, industry and ownership"),
+        Family("all", "oes-all", "oes_all", "oesm{yy}all", 2012, "OES all data: every area, industry and ownership"),
     )
 }
