@@ -122,7 +122,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
     from occstats.inventory import table_inventory
 
     rows = table_inventory(_curated(args))
-    columns = ["table", "version", "rows", "last_write", "releases"]
+    columns = ["table", "version", "rows", "last_write", "releases", "by_family"]
     if args.format == "json":
         print(json.dumps(jsonable(rows), indent=2))
     else:

@@ -15,12 +15,27 @@ def describe_releases(columns: Sequence[str], releases: Sequence[Sequence[Any]])
     return describe_release_keys(columns, releases)
 
 
+def describe_families(columns: Sequence[str], counts: dict[tuple[Any, ...], int]) -> str:
+    """Rows per release and family, for tables keyed by (dataset, ref_year): 'oes_industry 2008: 15,951; ...'.
+
+    Empty for other tables; the lines are what `occstats tables` prints under 'by family'.
+    """
+    cols = list(columns)
+    if cols[:2] != ["dataset", "ref_year"]:
+        return ""
+    by_family: dict[str, list[str]] = {}
+    for key, rows in sorted(counts.items(), key=lambda kv: (str(kv[0][0]), int(kv[0][1]))):
+        by_family.setdefault(str(key[0]), []).append(f"{key[1]}: {rows:,}")
+    return "; ".join(f"{family} {', '.join(parts)}" for family, parts in by_family.items())
+
+
 def table_inventory(store: Store) -> list[dict[str, Any]]:
     rows = []
     for name in store.names():
         history = store.history(name)
         tbl = TABLES.get(name)
-        releases = sorted(store.release_counts(tbl)) if tbl else []
+        counts = store.release_counts(tbl) if tbl else {}
+        releases = sorted(counts)
         version = store.version(name)  # the snapshot's, which a write after it does not change
         written = [h["timestamp"] for h in history if h["version"] == version]
         rows.append(
@@ -30,6 +45,7 @@ def table_inventory(store: Store) -> list[dict[str, Any]]:
                 "rows": store.dataset(name).count_rows(),
                 "last_write": written[-1] if written else None,
                 "releases": describe_releases(tbl.release_key, releases) if tbl else "",
+                "by_family": describe_families(tbl.release_key, counts) if tbl else "",
             }
         )
     return rows

@@ -13,7 +13,7 @@ import pyarrow as pa
 from occstats.drift import DriftCheck
 from occstats.errors import ConfigError
 from occstats.schema import Table
-from occstats.sources import ep, ep_matrix, oes, oes_timeseries, soc
+from occstats.sources import ep, ep_matrix, oes, oes_families, oes_timeseries, soc
 from occstats.sources.base import Product
 from occstats.validate import Check, CheckResult
 from occstats.validate import validate as gate
@@ -24,6 +24,7 @@ REGISTRY: dict[str, Product] = {
         soc.PRODUCT,  # first: OES and EP codes are checked against the crosswalks
         oes.PRODUCT,
         oes_timeseries.PRODUCT,  # the OEWS time-series database (every area and industry)
+        *oes_families.PRODUCTS,  # the Excel families: industry, state, metro, all-data (one parser)
         ep.PRODUCT,
         ep_matrix.PRODUCT,
     )

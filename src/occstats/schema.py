@@ -73,7 +73,7 @@ SOC_SYSTEMS = (
     "soc-2010-2018-hybrid",
     "soc-2018",
 )
-DATASETS = ("oes_national", "oes_timeseries")
+DATASETS = ("oes_national", "oes_timeseries", "oes_industry", "oes_state", "oes_metro", "oes_all")
 NAICS_LEVELS = (
     "cross-industry",
     "cross-industry, ownership",
@@ -82,6 +82,8 @@ NAICS_LEVELS = (
     "4-digit",
     "5-digit",
     "6-digit",
+    "3-digit, ownership",  # the industry files' schools and hospitals by ownership (2019 I_GROUP)
+    "4-digit, ownership",
 )
 OCC_LEVELS = ("total", "major", "minor", "broad", "detailed")
 PAY_BASES = ("hourly", "annual")
@@ -97,7 +99,9 @@ _FIELDS: list[Column] = [
         pa.string(),
         "BLS product and file family the row came from: 'oes_national' (the national cross-industry "
         "workbooks, oesm{YY}nat.zip), 'oes_timeseries' (the OEWS time-series database, "
-        "download.bls.gov/pub/time.series/oe). A figure published in two families is stored once per family.",
+        "download.bls.gov/pub/time.series/oe), 'oes_industry' (oesm{YY}in4.zip), 'oes_state' (oesm{YY}st.zip), "
+        "'oes_metro' (oesm{YY}ma.zip), 'oes_all' (oesm{YY}all.zip). A figure published in two families is "
+        "stored once per family.",
         nullable=False,
         values=DATASETS,
     ),
@@ -149,7 +153,12 @@ _FIELDS: list[Column] = [
         "ownerships BLS estimates the industry for and get '' (not stated).",
         nullable=False,
     ),
-    Column("state_code", pa.string(), "State FIPS code the area lies in, as published ('00' for the nation)."),
+    Column(
+        "state_code",
+        pa.string(),
+        "State the area lies in, as published: the time series' FIPS code ('00' for the nation); the "
+        "workbooks' postal abbreviation (ST / PRIM_STATE; null where the file has neither).",
+    ),
     Column(
         "area_type_published",
         pa.string(),
@@ -951,9 +960,9 @@ OES_INDUSTRIES = Table(
         "source_sha256",
         "source_file",
     ),
-    key=("dataset", "ref_year", "naics_code"),
+    key=("dataset", "ref_year", "naics_code", "ownership_code"),
     release_key=("dataset", "ref_year"),
-    usage="Join to oes_estimates on (dataset, ref_year, naics_code).",
+    usage="Join to oes_estimates on (dataset, ref_year, naics_code, ownership_code).",
 )
 
 TABLES: dict[str, Table] = {
