@@ -19,7 +19,6 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -29,6 +28,7 @@ import pyarrow.fs as pafs
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import DeltaError, TableNotFoundError
 
+from occstats.objectstore import DataPath, ObjectPath, as_data_path, filesystem_of, storage_options_of
 from occstats.schema import TABLES, Table
 
 METADATA_KEY = "occstats"
@@ -97,13 +97,14 @@ def describe_versions(versions: list[int]) -> str:
 
 
 class Store:
-    """The curated tables of one data directory (its `curated/` folder, as `str` or `Path`)."""
+    """The curated tables of one data directory (its `curated/` folder, as `str`, `Path` or `s3://` URL)."""
 
-    def __init__(self, curated_dir: str | os.PathLike[str]) -> None:
-        self.root = Path(curated_dir).expanduser()
+    def __init__(self, curated_dir: str | os.PathLike[str] | ObjectPath) -> None:
+        self.root: DataPath = as_data_path(curated_dir)
+        self._options = storage_options_of(self.root)  # None locally; the S3 settings otherwise (never recorded)
 
     # -- reading -------------------------------------------------------------------------------
-    def path(self, name: str) -> Path:
+    def path(self, name: str) -> DataPath:
         return self.root / name
 
     def exists(self, name: str) -> bool:
@@ -118,13 +119,13 @@ class Store:
 
     def delta(self, name: str, version: int | None = None) -> DeltaTable:
         try:
-            return DeltaTable(str(self.path(name)), version=version)
+            return DeltaTable(str(self.path(name)), version=version, storage_options=self._options)
         except TableNotFoundError as exc:
             raise KeyError(f"table {name!r} has not been written yet in {self.root}") from exc
 
     def dataset(self, name: str, version: int | None = None) -> ds.Dataset:
-        path = str(self.path(name))
-        filesystem = pafs.SubTreeFileSystem(path, pafs.LocalFileSystem())
+        base, path = filesystem_of(self.path(name))
+        filesystem = pafs.SubTreeFileSystem(path, base)
         return self.delta(name, version).to_pyarrow_dataset(filesystem=filesystem)
 
     def read(
@@ -187,9 +188,14 @@ class Store:
     # -- writing -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """One writer per data directory: an append racing an overwrite fails its commit otherwise."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / ".lock").open("w") as handle:
+        """One writer per data directory: an append racing an overwrite fails its commit otherwise.
+
+        On object storage the lock file is local (one writer per machine); writers on other machines
+        are kept apart by deltalake's conditional commits (the loser's commit fails, nothing is lost).
+        """
+        local = self.root.cache_dir() if isinstance(self.root, ObjectPath) else self.root
+        local.mkdir(parents=True, exist_ok=True)
+        with (local / ".lock").open("w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -239,6 +245,7 @@ class Store:
                 mode="overwrite",
                 predicate=release_predicate(tbl, changed),
                 commit_properties=properties,
+                storage_options=self._options,
             )
         else:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -250,6 +257,7 @@ class Store:
                 name=tbl.name,
                 description=tbl.description,
                 commit_properties=properties,
+                storage_options=self._options,
             )
         return self.version(tbl.name), changes
 
