@@ -202,6 +202,16 @@ class ObjectPath:
             name = info.path.rstrip("/").rsplit("/", 1)[-1]
             yield ObjectPath(self.bucket, f"{self.key}/{name}" if self.key else name, self._conn, info.type)
 
+    def files(self) -> list[ObjectPath]:
+        """Every object under this prefix, at any depth: one paged listing, however many folders."""
+        selector = pafs.FileSelector(self.fs_path, allow_not_found=True, recursive=True)
+        prefix = len(self.bucket) + 1
+        return [
+            ObjectPath(self.bucket, info.path[prefix:], self._conn, info.type)
+            for info in self.filesystem.get_file_info(selector)
+            if info.type == pafs.FileType.File
+        ]
+
     def size(self) -> int:
         return self.filesystem.get_file_info(self.fs_path).size
 

@@ -141,6 +141,8 @@ class RawStore:
         """All landings, oldest first."""
         found: list[Landing] = []
         products = [product] if product else sorted(p.name for p in self._dirs(self.root))
+        if isinstance(self.root, ObjectPath):
+            return self._remote_landings(products, release_id)
         for prod in products:
             releases = [release_id] if release_id else sorted(p.name for p in self._dirs(self.root / prod))
             for rel in releases:
@@ -159,6 +161,21 @@ class RawStore:
         """The newest landing of exactly these bytes (what a URL answered when last curated)."""
         matching = [la for la in self.landings(product) if la.sha256 == sha256 and la.release_id != UNIDENTIFIED]
         return matching[-1] if matching else None
+
+    def _remote_landings(self, products: list[str], release_id: str | None) -> list[Landing]:
+        """As `landings`, with one listing per product instead of one per folder (each costs a round trip)."""
+        assert isinstance(self.root, ObjectPath)
+        found: list[Landing] = []
+        for prod in products:
+            base = self.root / prod
+            for path in (base / release_id if release_id else base).files():
+                parts = path.relative_to(base).parts
+                if len(parts) != 3 or parts[2] != MANIFEST or any(p.startswith(".") for p in parts[:2]):
+                    continue
+                manifest = self._manifest(path)
+                if manifest is not None:
+                    found.append(Landing(prod, parts[0], path.parent / manifest["file"], manifest))
+        return sorted(found, key=lambda landing: landing.manifest["landed_at"])
 
     def _manifest(self, path: DataPath) -> dict[str, Any] | None:
         if not self.remote:
