@@ -34,47 +34,35 @@ def moto_server(timeout: float = 30.0) -> Iterator[str]:
         raise RuntimeError("moto's server mode is not installed (pip install 'moto[server]', in the dev extras)")
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
-    log = tempfile.TemporaryFile()  # a file, not a pipe: an unread pipe fills with request logs and stalls the server
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    requests_seen.clear()
-    requests_seen.append(log)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                err = log.read().decode(errors="replace")[-300:]
-                raise RuntimeError(f"moto server exited with {proc.returncode}: {err.strip()}")
-            try:
-                with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"moto server did not answer on {endpoint} within {timeout:g} s") from None
-                time.sleep(0.1)
-        yield endpoint
-    finally:
-        proc.terminate()
+    # its log goes to a file, not a pipe: an unread pipe fills with request lines and stalls the server
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-requests_seen: list = []
-
-
-def request_count() -> int:
-    """How many requests the running server has answered so far (from its request log)."""
-    log = requests_seen[0]
-    log.seek(0)
-    return sum(1 for line in log if b'HTTP/1.1"' in line)
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    err = log.read().decode(errors="replace")[-300:].strip()
+                    raise RuntimeError(f"moto server exited with {proc.returncode}: {err}")
+                try:
+                    with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"moto server did not answer on {endpoint} within {timeout:g} s") from None
+                    time.sleep(0.1)
+            yield endpoint
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def aws_env(endpoint: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyarrow.fs as pafs
 import pytest
-from s3server import ACCESS_KEY, SECRET_KEY, aws_env, create_bucket, moto_server, request_count
+from s3server import ACCESS_KEY, SECRET_KEY, aws_env, create_bucket, moto_server
 
 from occstats import schema
 from occstats.errors import ConfigError
@@ -137,7 +137,7 @@ def test_refresh_into_a_bucket_then_nothing_new(s3_url: str, tmp_path: Path) -> 
     remote = fast(Settings.resolve(data_dir=s3_url, mirror=str(mirror), writable=True))
     local = fast(Settings.resolve(data_dir=tmp_path / "local", mirror=str(mirror), writable=True))
     for settings in (remote, local):
-        print("requests before", request_count())
+        print("requests before"())
         first = [refresh(settings, "oes", [2021, 2022]), import_files(settings, "ep", [workbook])]
         assert [o.state for r in first for o in r.outcomes] == [State.CURATED] * 3, [
             o.detail for r in first for o in r.outcomes
@@ -165,9 +165,9 @@ def test_refresh_into_a_bucket_then_nothing_new(s3_url: str, tmp_path: Path) -> 
         assert content(s3_store, name).equals(content(local_store, name)), name
     versions = {name: s3_store.version(name) for name in s3_store.names()}
 
-    print("requests before again", request_count())
+    print("requests before again"())
     again = [refresh(remote, "oes", [2021, 2022]), import_files(remote, "ep", [workbook])]
-    print("requests after again", request_count())
+    print("requests after again"())
     assert [o.state for r in again for o in r.outcomes] == [State.UNCHANGED] * 3
     assert all(not r.versions for r in again)
     assert {name: s3_store.version(name) for name in s3_store.names()} == versions
@@ -176,7 +176,7 @@ def test_refresh_into_a_bucket_then_nothing_new(s3_url: str, tmp_path: Path) -> 
     db = occstats.open(s3_url)
     assert db.tables == s3_store.names()
     assert db["oes_wages"].to_arrow().num_rows == s3_store.read("oes_wages").num_rows > 0
-    columns, rows = run_query(s3_store, "select count(*) as n from oes_wages", None)
+    _, rows = run_query(s3_store, "select count(*) as n from oes_wages", None)
     assert rows[0][0] == s3_store.read("oes_wages").num_rows
 
 
@@ -214,3 +214,56 @@ def content_at(store, name: str, version: int):
     tbl = schema.table(name)
     data = store.read(name, version).select(tbl.content_columns)
     return data.sort_by([(k, "ascending") for k in tbl.key])
+
+
+# -- the acceptance, as a user runs it ---------------------------------------------------------------------
+def occstats_cli(*args: str) -> subprocess.CompletedProcess:
+    """The CLI in a subprocess with the test's AWS_* variables (set by the s3_url fixture) and the embedded Prefect."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    env.pop("PREFECT_API_URL", None)
+    env.pop("OCCSTATS_DATA_DIR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "occstats.cli", *args], capture_output=True, text=True, env=env, timeout=1200
+    )
+
+
+@pytest.mark.shared
+@pytest.mark.prefect
+def test_cli_refresh_oes_into_s3_then_nothing_new_then_reads(s3_url: str, mirror: Path, shared: Path) -> None:
+    """`occstats refresh oes --mirror … --data-dir s3://…`: national releases, a no-op rerun, tables/query/series."""
+    import pandas as pd
+
+    first = occstats_cli("refresh", "oes", "--mirror", str(mirror), "--data-dir", s3_url)
+    assert first.returncode == 3, first.stdout[-2000:] + first.stderr[-2000:]
+    assert "20 curated" in first.stdout and "FAILED" not in first.stdout
+    held = objects(s3_url)
+    assert len([k for k in held if k.startswith("raw/oes/") and k.endswith("/manifest.json")]) == 20
+    assert SECRET_KEY not in first.stdout + first.stderr
+
+    second = occstats_cli("refresh", "oes", "--mirror", str(mirror), "--data-dir", s3_url)
+    assert second.returncode == 3, second.stdout[-2000:] + second.stderr[-2000:]
+    assert "20 unchanged" in second.stdout and "no version written" in second.stdout
+    after = objects(s3_url)
+    assert set(after) == set(held), "no new raw file, manifest or table version"
+    assert {k: v for k, v in after.items() if not k.endswith("holdings.json")} == {
+        k: v for k, v in held.items() if not k.endswith("holdings.json")
+    }
+
+    tables = {
+        t["table"]: t for t in json.loads(occstats_cli("tables", "--format", "json", "--data-dir", s3_url).stdout)
+    }
+    assert tables["oes_wages"]["releases"] == "OES May 2004-2005, 2007-2008, 2010-2025"
+    assert tables["oes_wages"]["version"] == 0 and tables["oes_wages"]["rows"] == 12 * tables["oes_estimates"]["rows"]
+    sql = "select ref_year, count(*) as n from oes_estimates group by 1 order by 1"
+    years = json.loads(occstats_cli("query", sql, "--format", "json", "--data-dir", s3_url).stdout)
+    assert [r["ref_year"] for r in years] == [2004, 2005, 2007, 2008, *range(2010, 2026)]
+
+    done = occstats_cli("series", "29-1141", "--measure", "annual_mean", "--format", "json", "--data-dir", s3_url)
+    assert done.returncode == 0, done.stderr[-2000:]
+    by_year = {r["ref_year"]: r["value"] for r in json.loads(done.stdout)}
+    book = pd.read_excel(shared / "bls/oes/2021/national_M2021_dl.xlsx", engine="calamine", dtype=str)
+    published = book.loc[book["OCC_CODE"] == "29-1141", "A_MEAN"].item()  # read straight from BLS's workbook
+    assert float(by_year[2021]) == float(published) == 82750
