@@ -137,7 +137,6 @@ def test_refresh_into_a_bucket_then_nothing_new(s3_url: str, tmp_path: Path) -> 
     remote = fast(Settings.resolve(data_dir=s3_url, mirror=str(mirror), writable=True))
     local = fast(Settings.resolve(data_dir=tmp_path / "local", mirror=str(mirror), writable=True))
     for settings in (remote, local):
-        print("requests before"())
         first = [refresh(settings, "oes", [2021, 2022]), import_files(settings, "ep", [workbook])]
         assert [o.state for r in first for o in r.outcomes] == [State.CURATED] * 3, [
             o.detail for r in first for o in r.outcomes
@@ -165,9 +164,7 @@ def test_refresh_into_a_bucket_then_nothing_new(s3_url: str, tmp_path: Path) -> 
         assert content(s3_store, name).equals(content(local_store, name)), name
     versions = {name: s3_store.version(name) for name in s3_store.names()}
 
-    print("requests before again"())
     again = [refresh(remote, "oes", [2021, 2022]), import_files(remote, "ep", [workbook])]
-    print("requests after again"())
     assert [o.state for r in again for o in r.outcomes] == [State.UNCHANGED] * 3
     assert all(not r.versions for r in again)
     assert {name: s3_store.version(name) for name in s3_store.names()} == versions
