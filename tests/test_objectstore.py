@@ -71,7 +71,7 @@ def test_object_path_reads_writes_and_lists(s3_url: str) -> None:
     root = as_data_path(s3_url)
     assert isinstance(root, ObjectPath) and str(root) == s3_url
     assert not root.exists()
-    write_atomic(root / "raw" / "oes" / "holdings.json", b'{"urls": {}}\n')
+    write_atomic(root / "raw" / "oes" / "holdings.json", '{"urls": {}}\n')
     (root / "raw" / "ep" / "a.txt").write_text("x")
     assert root.is_dir() and (root / "raw").is_dir() and not (root / "raw").is_file()
     assert (root / "raw" / "oes" / "holdings.json").read_text() == '{"urls": {}}\n'

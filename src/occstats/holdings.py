@@ -70,7 +70,7 @@ class Holdings:
 
     def save(self) -> None:
         # temp-and-rename locally, one PUT on object storage: readers never see a torn record
-        write_atomic(self.path, (json.dumps(self._data, indent=2, sort_keys=True, default=str) + "\n").encode())
+        write_atomic(self.path, (json.dumps(self._data, indent=2, sort_keys=True, default=str) + "\n"))
 
 
 def now() -> str:

@@ -272,14 +272,14 @@ def as_data_path(value: str | os.PathLike[str] | ObjectPath) -> DataPath:
     return Path(value).expanduser()
 
 
-def write_atomic(path: DataPath, data: bytes) -> None:
+def write_atomic(path: DataPath, text: str) -> None:
     """Readers see the old content or the new, never a torn file: temp-and-rename locally, one PUT on S3."""
     if isinstance(path, ObjectPath):
-        path.write_bytes(data)
+        path.write_text(text)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(data)
+    tmp.write_text(text)
     os.replace(tmp, path)
 
 

@@ -129,7 +129,7 @@ class RawStore:
         }
         manifest_path = folder / MANIFEST
         # a landing without its manifest is no landing: never a torn one
-        write_atomic(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+        write_atomic(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n"))
         if not isinstance(target, ObjectPath):
             for path in (target, manifest_path):
                 path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
