@@ -117,6 +117,41 @@ def test_server_refuses_a_second_create_of_a_key(s3_url: str) -> None:
     assert (root / "_delta_log" / "00000000000000000000.json").read_bytes() == b"first"
 
 
+def test_racing_commits_all_land(s3_url: str) -> None:
+    """Writers on other machines share no lock: deltalake's conditional commits must still lose nothing.
+
+    Three threads append three times each to one table on the bucket at once; every commit lands, as
+    its own version, with every row (a last-writer-wins rename would drop commits here).
+    """
+    import threading
+
+    import pyarrow as pa
+    from deltalake import write_deltalake
+
+    from occstats.store import Store
+
+    store = Store(f"{s3_url}/curated")
+    url, options = str(store.path("race")), store.root.storage_options
+    write_deltalake(url, pa.table({"a": [0]}), storage_options=options)
+    errors: list[BaseException] = []
+
+    def append(worker: int) -> None:
+        for i in range(3):
+            try:
+                write_deltalake(url, pa.table({"a": [worker * 10 + i + 1]}), mode="append", storage_options=options)
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=append, args=(w,)) for w in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert store.version("race") == 9
+    assert sorted(store.read("race").column("a").to_pylist()) == [0, 1, 2, 3, 11, 12, 13, 21, 22, 23]
+
+
 # -- the pipeline on a bucket ------------------------------------------------------------------------------
 def test_refresh_into_a_bucket_then_nothing_new(s3_url: str, tmp_path: Path) -> None:
     """Generated OES releases and an EP workbook: curated into S3 as locally; a rerun writes nothing at all."""
