@@ -103,6 +103,9 @@ def test_bad_object_store_urls_are_config_errors(s3_endpoint: str, monkeypatch: 
     with pytest.raises(ConfigError, match=r"s3://no-such-bucket-here/occ is not writable") as err:
         Settings.resolve(data_dir="s3://no-such-bucket-here/occ", writable=True)
     assert SECRET_KEY not in str(err.value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")  # nothing listens there
+    with pytest.raises(ConfigError, match=r"s3://bucket/occ cannot be reached .*Could not connect"):
+        Settings.resolve(data_dir="s3://bucket/occ")
 
 
 def test_server_refuses_a_second_create_of_a_key(s3_url: str) -> None:
@@ -293,6 +296,8 @@ def test_cli_refresh_oes_into_s3_then_nothing_new_then_reads(s3_url: str, mirror
     years = json.loads(occstats_cli("query", sql, "--format", "json", "--data-dir", s3_url).stdout)
     assert [r["ref_year"] for r in years] == [2004, 2005, 2007, 2008, *range(2010, 2026)]
 
+    soc = occstats_cli("refresh", "soc", "--mirror", str(mirror), "--data-dir", s3_url)  # series maps through SOC
+    assert soc.returncode == 0 and "soc: 4 curated" in soc.stdout, soc.stdout[-2000:] + soc.stderr[-2000:]
     done = occstats_cli("series", "29-1141", "--measure", "annual_mean", "--format", "json", "--data-dir", s3_url)
     assert done.returncode == 0, done.stderr[-2000:]
     by_year = {r["ref_year"]: r["value"] for r in json.loads(done.stdout)}

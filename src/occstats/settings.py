@@ -116,11 +116,19 @@ def check_mirror(mirror: str) -> str:
 
 
 def check_object_dir(path: ObjectPath, *, writable: bool) -> ObjectPath:
-    """An object-store data directory: for commands that write, a probe object is written and deleted.
+    """An object-store data directory that answers: readers make one request, writers put and delete a probe.
 
     The error names the URL and the store's answer (never credentials: they live in AWS_* variables).
     """
-    if writable:
+    if not writable:
+        try:
+            path.exists()  # one request: an unreachable store is a clear error here, not a traceback later
+        except OSError as exc:
+            raise ConfigError(
+                f"data directory {path} cannot be reached ({redact(str(exc))}); "
+                "check AWS_ENDPOINT_URL / AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
+            ) from None
+    else:
         probe = path / f".occstats-probe-{os.getpid()}"
         try:
             probe.write_bytes(b"")
