@@ -78,6 +78,7 @@ def test_object_path_reads_writes_and_lists(s3_url: str) -> None:
     assert sorted(p.name for p in (root / "raw").iterdir() if p.is_dir()) == ["ep", "oes"]
     assert str((root / "raw" / "oes" / "holdings.json").relative_to(root)) == "raw/oes/holdings.json"
     assert (root / "raw" / "oes").parent == root / "raw"
+    assert (root / ".staging" / "x").parent.name == ".staging" and (root / "a").parent.parent.key == ""
     with pytest.raises(FileNotFoundError, match="no such object"):
         (root / "missing.json").read_text()
 

@@ -153,7 +153,8 @@ class ObjectPath:
 
     @property
     def parent(self) -> ObjectPath:
-        return ObjectPath(self.bucket, str(PurePosixPath(self.key).parent).strip("."), self._conn)
+        parent = str(PurePosixPath(self.key).parent)
+        return ObjectPath(self.bucket, "" if parent == "." else parent, self._conn)
 
     def __truediv__(self, part: str | os.PathLike[str]) -> ObjectPath:
         key = str(PurePosixPath(self.key, os.fspath(part))) if self.key else os.fspath(part)
