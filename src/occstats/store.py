@@ -6,7 +6,8 @@ one commit per table, with the raw files and code version recorded in the commit
 means no commit, so a rerun adds no version.
 
 Reads always go through a pyarrow SubTreeFileSystem: with deltalake's default filesystem the
-process aborts at exit in a fraction of runs (STACK.md).
+process aborts at exit in a fraction of runs (STACK.md). The curated folder may be an `s3://` URL
+(objectstore.py): deltalake gets the URL with storage_options, readers an S3 SubTreeFileSystem.
 """
 
 from __future__ import annotations
