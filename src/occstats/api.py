@@ -2,7 +2,7 @@
 
     import occstats
 
-    db = occstats.open("data")                     # a data directory or its curated/ folder, str or Path
+    db = occstats.open("data")                     # a data directory or its curated/ folder, str, Path or s3:// URL
     db.tables                                      # ['oes_estimates', 'oes_wages', ...]
     wages = db["oes_wages"]                        # the latest version; db.table(name, version=0) or
     wages.version                                  #   as_of="2026-05-01T00:00" for an earlier one
@@ -26,13 +26,13 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from occstats.objectstore import as_data_path
 from occstats.store import Store, describe_versions
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ class Data:
     """The curated tables of one data directory. Make one with `occstats.open(path)`."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        root = Path(path).expanduser()
+        root = as_data_path(path)  # a local folder, or an s3:// URL (AWS_* variables configure the store)
         curated = root / "curated"
         self.store = Store(curated if curated.is_dir() or not Store(root).names() else root)
         if not self.store.names():

@@ -43,7 +43,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 # -- refresh and import --------------------------------------------------------------------------
 def cmd_refresh(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    apply_prefect_environment(settings.data_dir)
+    apply_prefect_environment(settings.local_dir)  # Prefect's home is local, even for an s3:// data dir
     from flows.refresh import PRODUCT_FLOWS, refresh_all  # imported after PREFECT_* defaults are set
     from occstats.pipeline import RunReport
     from occstats.report import text_summary
@@ -271,7 +271,12 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
 
 # -- publishing ----------------------------------------------------------------------------------
 def _published_dir(args: argparse.Namespace) -> Path:
-    return Path(args.out).expanduser().resolve() if args.out else _settings(args).data_dir / "published"
+    if args.out:
+        return Path(args.out).expanduser().resolve()
+    data_dir = _settings(args).data_dir
+    if not isinstance(data_dir, Path):  # releases are written locally (served from a folder)
+        raise ConfigError(f"data directory {data_dir} is on object storage: give --out DIR for the published releases")
+    return data_dir / "published"
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

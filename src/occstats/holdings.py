@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from occstats.fetch import Validators
+from occstats.objectstore import DataPath, write_atomic
 
 HOLDINGS = "holdings.json"
 
@@ -37,15 +36,15 @@ class Curated:
 class Holdings:
     """The record of one product; read once per run, written atomically after each publish."""
 
-    def __init__(self, raw_root: Path, product: str) -> None:
+    def __init__(self, raw_root: DataPath, product: str) -> None:
         self.path = raw_root / product / HOLDINGS
         self._data: dict[str, Any] = self._load()
 
     def _load(self) -> dict[str, Any]:
-        if not self.path.is_file():
-            return {"urls": {}, "releases": {}}
         try:
             data = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return {"urls": {}, "releases": {}}
         except json.JSONDecodeError:
             # a torn record only costs a re-check: every release is parsed again and compared with the tables
             return {"urls": {}, "releases": {}}
@@ -70,10 +69,8 @@ class Holdings:
         self._data["releases"][release_id] = curated.__dict__
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._data, indent=2, sort_keys=True, default=str) + "\n")
-        os.replace(tmp, self.path)
+        # temp-and-rename locally, one PUT on object storage: readers never see a torn record
+        write_atomic(self.path, (json.dumps(self._data, indent=2, sort_keys=True, default=str) + "\n"))
 
 
 def now() -> str:

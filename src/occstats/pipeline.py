@@ -266,7 +266,7 @@ def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
         detail = f"{acquired.how}; already curated from this file"
         return ctx.outcome(acquired.release, State.UNCHANGED, detail, sha256=landing.sha256, raw_path=str(landing.path))
     parsed = ctx.product.source.parse(
-        landing.path, sha256=landing.sha256, display_name=landing.file_name, release_id=acquired.release
+        ctx.raw.local_file(landing), sha256=landing.sha256, display_name=landing.file_name, release_id=acquired.release
     )
     for name in parsed.tables:  # a file that cannot say what it is must not contradict what is held
         untitled.check(ctx.store, schema.table(name), parsed)

@@ -18,6 +18,7 @@ from typing import Any
 
 from occstats import __version__
 from occstats.fetch import Validators, sha256_file
+from occstats.objectstore import DataPath, ObjectPath, keep_local_copy, local_copy, write_atomic
 
 MANIFEST = "manifest.json"
 UNIDENTIFIED = "_unidentified"
@@ -29,7 +30,7 @@ class Landing:
 
     product: str
     release_id: str
-    path: Path
+    path: DataPath  # an ObjectPath when the data directory is on object storage: read it via RawStore.local_file
     manifest: dict[str, Any]
 
     @property
@@ -49,16 +50,30 @@ class Landing:
 
 
 class RawStore:
-    """Append-only store of landed files."""
+    """Append-only store of landed files.
 
-    def __init__(self, root: Path) -> None:
+    On object storage (`root` an ObjectPath) downloads stage in the local `cache`, land as new keys
+    (an upload; the manifest last, as locally), and parsers read a local copy kept by content.
+    """
+
+    def __init__(self, root: DataPath, cache: Path | None = None) -> None:
         self.root = root
+        self.remote = isinstance(root, ObjectPath)
+        self.cache = cache if cache is not None else root.cache_dir() if isinstance(root, ObjectPath) else None
+        self._manifests: dict[DataPath, dict[str, Any]] = {}  # remote manifests never change: read each once
 
     def staging_dir(self) -> Path:
         """Where downloads stream before they land (same filesystem, so landing is a rename)."""
-        path = self.root / ".staging"
+        path = (self.cache if self.remote else self.root) / ".staging"  # type: ignore[operator]
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    def local_file(self, landing: Landing) -> Path:
+        """A local path with the landing's bytes, for parsers (the file itself when the store is local)."""
+        if not self.remote:
+            return landing.path  # type: ignore[return-value]
+        assert self.cache is not None
+        return local_copy(landing.path, self.cache / "files", landing.sha256)
 
     def land(
         self,
@@ -84,45 +99,57 @@ class RawStore:
             return latest, False
         landed_at = dt.datetime.now(dt.UTC)
         folder = self.root / product / release_id / f"{landed_at:%Y%m%dT%H%M%S%fZ}-{digest[:12]}"
-        folder.mkdir(parents=True, exist_ok=False)
         target = folder / _safe_name(file_name)
-        tmp = folder / f".{target.name}.part"
-        if move:
-            os.replace(source, tmp)
+        if isinstance(target, ObjectPath):
+            # a new key, never an overwrite; the upload is visible only once complete (no .part needed)
+            size = source.stat().st_size
+            target.upload(source)
+            if move:
+                assert self.cache is not None
+                keep_local_copy(source, self.cache / "files", digest, target.name)
         else:
-            shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+            folder.mkdir(parents=True, exist_ok=False)
+            tmp = folder / f".{target.name}.part"
+            if move:
+                os.replace(source, tmp)
+            else:
+                shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+            size = target.stat().st_size
         manifest = {
             "product": product,
             "release_id": release_id,
             "file": target.name,
             "path": str(target.relative_to(self.root)),
-            "size": target.stat().st_size,
+            "size": size,
             "sha256": digest,
             "landed_at": landed_at.isoformat(timespec="microseconds"),
             "occstats_version": __version__,
             **provenance,
         }
         manifest_path = folder / MANIFEST
-        manifest_tmp = folder / f".{MANIFEST}.part"  # a landing without its manifest is no landing: never a torn one
-        manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        os.replace(manifest_tmp, manifest_path)
-        for path in (target, manifest_path):
-            path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        # a landing without its manifest is no landing: never a torn one
+        write_atomic(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n"))
+        if not isinstance(target, ObjectPath):
+            for path in (target, manifest_path):
+                path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        else:
+            self._manifests[manifest_path] = manifest
         return Landing(product, release_id, target, manifest), True
 
     def landings(self, product: str | None = None, release_id: str | None = None) -> list[Landing]:
         """All landings, oldest first."""
         found: list[Landing] = []
         products = [product] if product else sorted(p.name for p in self._dirs(self.root))
+        if isinstance(self.root, ObjectPath):
+            return self._remote_landings(products, release_id)
         for prod in products:
             releases = [release_id] if release_id else sorted(p.name for p in self._dirs(self.root / prod))
             for rel in releases:
                 for folder in sorted(self._dirs(self.root / prod / rel)):
-                    manifest_path = folder / MANIFEST
-                    if not manifest_path.is_file():
+                    manifest = self._manifest(folder / MANIFEST)
+                    if manifest is None:
                         continue  # a landing interrupted before its manifest: not a landing
-                    manifest = json.loads(manifest_path.read_text())
                     found.append(Landing(prod, rel, folder / manifest["file"], manifest))
         return sorted(found, key=lambda landing: landing.manifest["landed_at"])
 
@@ -135,8 +162,33 @@ class RawStore:
         matching = [la for la in self.landings(product) if la.sha256 == sha256 and la.release_id != UNIDENTIFIED]
         return matching[-1] if matching else None
 
+    def _remote_landings(self, products: list[str], release_id: str | None) -> list[Landing]:
+        """As `landings`, with one listing per product instead of one per folder (each costs a round trip)."""
+        assert isinstance(self.root, ObjectPath)
+        found: list[Landing] = []
+        for prod in products:
+            base = self.root / prod
+            for path in (base / release_id if release_id else base).files():
+                parts = path.relative_to(base).parts
+                if len(parts) != 3 or parts[2] != MANIFEST or any(p.startswith(".") for p in parts[:2]):
+                    continue
+                manifest = self._manifest(path)
+                if manifest is not None:
+                    found.append(Landing(prod, parts[0], path.parent / manifest["file"], manifest))
+        return sorted(found, key=lambda landing: landing.manifest["landed_at"])
+
+    def _manifest(self, path: DataPath) -> dict[str, Any] | None:
+        if not self.remote:
+            return json.loads(path.read_text()) if path.is_file() else None
+        if path not in self._manifests:
+            try:
+                self._manifests[path] = json.loads(path.read_text())
+            except FileNotFoundError:
+                return None
+        return self._manifests[path]
+
     @staticmethod
-    def _dirs(path: Path) -> list[Path]:
+    def _dirs(path: DataPath) -> list[DataPath]:
         if not path.is_dir():
             return []
         return [p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")]

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from occstats import __version__
 from occstats.errors import ConfigError
+from occstats.objectstore import DataPath, ObjectPath, is_url
 
 ENV_DATA_DIR = "OCCSTATS_DATA_DIR"
 ENV_MIRROR = "OCCSTATS_MIRROR"
@@ -114,6 +115,32 @@ def check_mirror(mirror: str) -> str:
     return mirror
 
 
+def check_object_dir(path: ObjectPath, *, writable: bool) -> ObjectPath:
+    """An object-store data directory that answers: readers make one request, writers put and delete a probe.
+
+    The error names the URL and the store's answer (never credentials: they live in AWS_* variables).
+    """
+    if not writable:
+        try:
+            path.exists()  # one request: an unreachable store is a clear error here, not a traceback later
+        except OSError as exc:
+            raise ConfigError(
+                f"data directory {path} cannot be reached ({redact(str(exc))}); "
+                "check AWS_ENDPOINT_URL / AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
+            ) from None
+    else:
+        probe = path / f".occstats-probe-{os.getpid()}"
+        try:
+            probe.write_bytes(b"")
+            probe.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"data directory {path} is not writable ({redact(str(exc))}); "
+                "check the bucket and AWS_ENDPOINT_URL / AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
+            ) from None
+    return path
+
+
 def check_data_dir(path: Path, *, writable: bool) -> Path:
     """A data directory is a directory (or can become one) and, for commands that write, writable.
 
@@ -139,7 +166,7 @@ def check_data_dir(path: Path, *, writable: bool) -> Path:
 class Settings:
     """Everything a run needs to know about where data lives and how to reach upstream."""
 
-    data_dir: Path
+    data_dir: DataPath  # a local Path, or an ObjectPath for `s3://bucket/prefix` (objectstore.py)
     mirror: str | None = field(default=None, repr=False)  # may hold credentials: never print it raw
     user_agent: str = DEFAULT_USER_AGENT
     http_retries: int = 4
@@ -153,12 +180,17 @@ class Settings:
     limits: InputLimits = field(default_factory=InputLimits)
 
     @property
-    def raw_dir(self) -> Path:
+    def raw_dir(self) -> DataPath:
         return self.data_dir / "raw"
 
     @property
-    def curated_dir(self) -> Path:
+    def curated_dir(self) -> DataPath:
         return self.data_dir / "curated"
+
+    @property
+    def local_dir(self) -> Path:
+        """Where this machine keeps working files (Prefect's home, raw-file copies): the data dir itself if local."""
+        return self.data_dir.cache_dir() if isinstance(self.data_dir, ObjectPath) else self.data_dir
 
     @classmethod
     def resolve(
@@ -175,13 +207,19 @@ class Settings:
         same URL with them: a caller can pass the redacted URL on (as a flow parameter, say) and
         keep the password out of what is recorded.
         """
-        resolved_dir = Path(data_dir or os.environ.get(ENV_DATA_DIR) or "data").expanduser().resolve()
+        chosen_dir = data_dir or os.environ.get(ENV_DATA_DIR) or "data"
+        resolved_dir: DataPath
+        if isinstance(chosen_dir, ObjectPath) or is_url(chosen_dir):
+            resolved_dir = chosen_dir if isinstance(chosen_dir, ObjectPath) else ObjectPath.from_url(str(chosen_dir))
+            resolved_dir = check_object_dir(resolved_dir, writable=writable)
+        else:
+            resolved_dir = check_data_dir(Path(chosen_dir).expanduser().resolve(), writable=writable)
         env_mirror = os.environ.get(ENV_MIRROR) or None
         if mirror and env_mirror and mirror != env_mirror and redact(env_mirror) == mirror:
             mirror = env_mirror
         chosen_mirror = mirror or env_mirror
         return cls(
-            data_dir=check_data_dir(resolved_dir, writable=writable),
+            data_dir=resolved_dir,
             mirror=check_mirror(chosen_mirror) if chosen_mirror else None,
             user_agent=user_agent or os.environ.get(ENV_USER_AGENT) or DEFAULT_USER_AGENT,
             http_retries=_env_int(ENV_HTTP_RETRIES, 4),

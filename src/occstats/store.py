@@ -6,7 +6,8 @@ one commit per table, with the raw files and code version recorded in the commit
 means no commit, so a rerun adds no version.
 
 Reads always go through a pyarrow SubTreeFileSystem: with deltalake's default filesystem the
-process aborts at exit in a fraction of runs (STACK.md).
+process aborts at exit in a fraction of runs (STACK.md). The curated folder may be an `s3://` URL
+(objectstore.py): deltalake gets the URL with storage_options, readers an S3 SubTreeFileSystem.
 
 Readers see one consistent set of versions: a publish writes each of a product's tables in its own
 commit (oes_estimates, then oes_wages), and a process killed between them would leave one table a
@@ -27,7 +28,6 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -37,6 +37,7 @@ import pyarrow.fs as pafs
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import DeltaError, TableNotFoundError
 
+from occstats.objectstore import DataPath, ObjectPath, as_data_path, filesystem_of, storage_options_of, write_atomic
 from occstats.schema import TABLES, Table
 
 METADATA_KEY = "occstats"
@@ -106,14 +107,15 @@ def describe_versions(versions: list[int]) -> str:
 
 
 class Store:
-    """The curated tables of one data directory (its `curated/` folder, as `str` or `Path`)."""
+    """The curated tables of one data directory (its `curated/` folder, as `str`, `Path` or `s3://` URL)."""
 
-    def __init__(self, curated_dir: str | os.PathLike[str], *, pinned: bool = True) -> None:
-        self.root = Path(curated_dir).expanduser()
+    def __init__(self, curated_dir: str | os.PathLike[str] | ObjectPath, *, pinned: bool = True) -> None:
+        self.root: DataPath = as_data_path(curated_dir)
+        self._options = storage_options_of(self.root)  # None locally; the S3 settings otherwise (never recorded)
         self.pinned = pinned  # read at the snapshot pointer's versions (readers) or the latest (the writer)
 
     # -- reading -------------------------------------------------------------------------------
-    def path(self, name: str) -> Path:
+    def path(self, name: str) -> DataPath:
         return self.root / name
 
     def exists(self, name: str) -> bool:
@@ -144,14 +146,8 @@ class Store:
         """
         versions = self.snapshot()
         versions.update({n: latest for n in names if (latest := self.latest_version(n)) is not None})
-        path = self.root / SNAPSHOT
-        tmp = path.with_name(f".{SNAPSHOT}.part")
-        with tmp.open("w") as handle:
-            json.dump({"versions": dict(sorted(versions.items()))}, handle, indent=2)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        # temp-and-rename locally, one PUT on object storage: readers see the old pointer or the new
+        write_atomic(self.root / SNAPSHOT, json.dumps({"versions": dict(sorted(versions.items()))}, indent=2) + "\n")
         return versions
 
     def _pinned_version(self, name: str, version: int | None) -> int | None:
@@ -161,13 +157,15 @@ class Store:
 
     def delta(self, name: str, version: int | None = None) -> DeltaTable:
         try:
-            return DeltaTable(str(self.path(name)), version=self._pinned_version(name, version))
+            return DeltaTable(
+                str(self.path(name)), version=self._pinned_version(name, version), storage_options=self._options
+            )
         except TableNotFoundError as exc:
             raise KeyError(f"table {name!r} has not been written yet in {self.root}") from exc
 
     def dataset(self, name: str, version: int | None = None) -> ds.Dataset:
-        path = str(self.path(name))
-        filesystem = pafs.SubTreeFileSystem(path, pafs.LocalFileSystem())
+        base, path = filesystem_of(self.path(name))
+        filesystem = pafs.SubTreeFileSystem(path, base)
         return self.delta(name, version).to_pyarrow_dataset(filesystem=filesystem)
 
     def read(
@@ -185,7 +183,7 @@ class Store:
 
     def latest_version(self, name: str) -> int | None:
         """The table's newest commit, whatever the snapshot says (for writers)."""
-        return DeltaTable(str(self.path(name))).version() if self.exists(name) else None
+        return DeltaTable(str(self.path(name)), storage_options=self._options).version() if self.exists(name) else None
 
     def release_summary(self, tbl: Table, version: int | None = None) -> dict[ReleaseValues, ReleaseState]:
         """Per release: how many rows the table holds and which raw files (sha256) they came from.
@@ -235,9 +233,14 @@ class Store:
     # -- writing -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """One writer per data directory: an append racing an overwrite fails its commit otherwise."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / ".lock").open("w") as handle:
+        """One writer per data directory: an append racing an overwrite fails its commit otherwise.
+
+        On object storage the lock file is local (one writer per machine); writers on other machines
+        are kept apart by deltalake's conditional commits (the loser's commit fails, nothing is lost).
+        """
+        local = self.root.cache_dir() if isinstance(self.root, ObjectPath) else self.root
+        local.mkdir(parents=True, exist_ok=True)
+        with (local / ".lock").open("w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -288,6 +291,7 @@ class Store:
                 mode="overwrite",
                 predicate=release_predicate(tbl, changed),
                 commit_properties=properties,
+                storage_options=self._options,
             )
         else:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -299,6 +303,7 @@ class Store:
                 name=tbl.name,
                 description=tbl.description,
                 commit_properties=properties,
+                storage_options=self._options,
             )
         return self.latest_version(tbl.name), changes
 
