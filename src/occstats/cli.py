@@ -114,7 +114,10 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         deployments.serve(specs)  # creates the deployments, then runs their schedules until stopped
         return 0
     ids = deployments.apply(specs, args.work_pool)
-    where = os.environ.get("PREFECT_API_URL") or f"the embedded server's database in {os.environ['PREFECT_HOME']}"
+    from prefect.settings import get_current_settings
+
+    current = get_current_settings()
+    where = current.api.url or f"the embedded server's database in {current.home}"
     print(f"{len(ids)} deployments created or updated on {where}")
     if args.work_pool:
         print(f"run them with a worker: prefect worker start --pool {args.work_pool}")
