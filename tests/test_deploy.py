@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from occstats import deployments
 from occstats.deployments import CALENDAR, TIMEZONE, deployment_specs
+from occstats.errors import ConfigError
 from occstats.products import REGISTRY
 
 ET = ZoneInfo(TIMEZONE)
@@ -166,3 +177,86 @@ def test_deploy_to_a_work_pool_creates_the_pool_and_attaches_every_deployment(pr
     assert len(pooled) == len(REGISTRY) + 1
     assert {d.work_pool_name for d in pooled.values()} == {"bls"}
     assert all(re.fullmatch(r"refresh-[a-z_-]+/pooled", k) for k in pooled)
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict]] = []
+
+    def do_POST(self):
+        self.received.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.prefect
+def test_a_failed_refresh_run_calls_the_webhook(prefect_server, tmp_path):
+    """Live: the local server's automation service sees the Failed run and POSTs the payload."""
+    from flows.refresh import refresh_oes
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    _Hook.received = []
+    try:
+        deployments.create_failure_automation(f"http://127.0.0.1:{httpd.server_address[1]}/hook", ["refresh-oes"])
+        with pytest.raises(ConfigError):
+            refresh_oes(years="1800", data_dir=str(tmp_path / "data"))  # fails before any fetch
+        deadline = time.monotonic() + 60
+        while not _Hook.received and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        httpd.shutdown()
+    assert _Hook.received, "no webhook call within 60 s of the Failed run"
+    payload = _Hook.received[0]
+    assert payload["flow"] == "refresh-oes" and payload["state"] == "Failed"
+    assert payload["text"].startswith("occstats: refresh-oes run ")
+
+
+@pytest.mark.prefect
+def test_deploy_serve_runs_a_deployment_with_its_parameters_and_stops_on_sigterm(prefect_server, tmp_path):
+    from builders import oes_zip, put_release
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+    from prefect.settings import get_current_settings
+
+    from occstats.holdings import Holdings
+    from occstats.store import Store
+
+    mirror = tmp_path / "mirror"
+    put_release(mirror, 2021, oes_zip(2021))
+    data_dir = tmp_path / "data"
+    root = Path(__file__).resolve().parents[1]
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": get_current_settings().api.url,
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root), os.environ.get("PYTHONPATH", "")]),
+    }
+    argv = ["deploy", "--data-dir", str(data_dir), "--mirror", str(mirror), "--name", "served", "--serve"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "occstats.cli", *argv], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        with get_client(sync_client=True) as client:
+            deadline = time.monotonic() + 120
+            while "refresh-oes/served" not in _ours(client) and time.monotonic() < deadline:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                time.sleep(1)
+        run = run_deployment("refresh-oes/served", parameters={"years": "2021"}, timeout=180)
+        assert run.state.is_completed(), run.state
+        # the run curated into the deployment's data dir, from the deployment's mirror
+        held = Holdings(data_dir / "raw", "oes").curated("2021")
+        assert held is not None and held.run_id
+        assert Store(data_dir / "curated").exists("oes_estimates")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            output = proc.communicate(timeout=20)[0].decode()
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("`occstats deploy --serve` did not stop within 20 s of SIGTERM")
+    assert proc.returncode == 0, output
+    assert "stopped serving" in output

@@ -141,7 +141,7 @@ def describe(specs: Sequence[DeploymentSpec]) -> str:
     lines = []
     for spec in specs:
         when = "; ".join(f"{w.cron}{'' if w.day_or else ' (day AND weekday)'}" for w in spec.schedules)
-        lines.append(f"{spec.full_name:<28} {when + ' ' + TIMEZONE if when else 'no schedule (run on demand)'}")
+        lines.append(f"{spec.full_name:<34} {when + ' ' + TIMEZONE if when else 'no schedule (run on demand)'}")
     parameters = specs[0].parameters if specs else {}
     lines.append("parameters: " + ", ".join(f"{k}={v}" for k, v in parameters.items()))
     return "\n".join(lines)
@@ -199,10 +199,30 @@ def _ensure_work_pool(name: str) -> None:
 
 
 def serve(specs: Sequence[DeploymentSpec]) -> None:
-    """Create the deployments and run their scheduled runs in this process until it is stopped."""
-    from prefect import serve as prefect_serve
+    """Create the deployments and run their scheduled runs in this process until Ctrl-C or SIGTERM.
 
-    prefect_serve(*build(specs), print_starting_message=True)
+    What `prefect.serve` does, but stoppable: Prefect 3.8's own SIGTERM handler waits forever on a
+    shutdown call it never schedules, so a `kill` (or a service manager's stop) left the process
+    running. SIGTERM here ends it as Ctrl-C does; the runner then pauses the schedules it served.
+    """
+    import asyncio
+
+    from prefect.runner import Runner
+
+    runner = Runner(name=f"occstats-{specs[0].name}" if specs else "occstats", pause_on_shutdown=True)
+    for deployment in build(specs):
+        runner.add_deployment(deployment)
+    runner.handle_sigterm = _interrupt  # type: ignore[method-assign]  # installed by Runner.start
+    names = ", ".join(spec.full_name for spec in specs)
+    print(f"serving {names}; Ctrl-C or SIGTERM stops", flush=True)
+    try:
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        print("stopped serving; the schedules stay paused until the next `occstats deploy`", flush=True)
+
+
+def _interrupt(*_: Any) -> None:
+    raise KeyboardInterrupt
 
 
 # -- notification ----------------------------------------------------------------------------------
