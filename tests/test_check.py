@@ -14,7 +14,7 @@ from builders import OCCUPATIONS, oes_2021_workbook, oes_zip, put_release
 
 from occstats.check import Status, check, exit_code
 from occstats.cli import main
-from occstats.pipeline import refresh
+from occstats.pipeline import import_files, refresh
 
 
 def tree_digest(root: Path) -> str:
@@ -75,11 +75,17 @@ def test_a_replaced_file_is_new_a_re_saved_identical_one_is_not(curated):
     assert tree_digest(settings.data_dir) == before, "nothing landed, not even in raw/.staging"
 
 
-def test_a_release_upstream_added_is_new_and_one_only_imported_is_held(curated, tmp_path):
+def test_a_release_upstream_added_is_new_and_one_only_imported_is_held_not_unavailable(curated, tmp_path):
     settings, mirror = curated
     put_release(mirror, 2023, oes_zip(2023))
-    findings = statuses(check(settings, ["oes"]))
-    assert findings["2023"] is Status.NEW
+    old = tmp_path / "oesm20nat.zip"  # a release the mirror does not serve, brought in by hand
+    old.write_bytes(oes_zip(2020))
+    assert [o.state.value for o in import_files(settings, "oes", [old]).outcomes] == ["curated"]
+    findings = {f.release: f for f in check(settings, ["oes"])}
+    assert findings["2023"].status is Status.NEW
+    assert findings["2020"].status is Status.UNCHANGED, findings["2020"]
+    assert "upstream no longer serves it" in findings["2020"].detail
+    assert findings["2019"].status is Status.UNAVAILABLE
 
 
 def test_an_empty_data_dir_finds_everything_the_mirror_has_new(tmp_path, settings):
