@@ -103,6 +103,16 @@ def test_one_deployment_per_product_plus_refresh_all_each_pointing_at_its_own_fl
         assert deployment.parameters == spec.parameters
 
 
+def test_a_bad_webhook_is_a_usage_error_before_prefect_starts(tmp_path, capsys):
+    from occstats.cli import main
+
+    code = main(["deploy", "--data-dir", str(tmp_path / "d"), "--notify-webhook", "ftp://user:pw@example.org/x"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "is not an http(s) URL" in err and "pw" not in err
+    assert not (tmp_path / "d" / ".prefect").exists(), "Prefect was not started"
+
+
 # -- on a local Prefect server ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def prefect_server():

@@ -102,6 +102,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     from occstats import deployments
 
     settings = _settings(args)
+    if args.notify_webhook:
+        deployments.check_webhook(args.notify_webhook)
     specs = deployments.deployment_specs(
         settings.data_dir, settings.mirror, args.user_agent or os.environ.get(ENV_USER_AGENT), args.name
     )

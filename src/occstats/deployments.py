@@ -252,13 +252,19 @@ def failure_automation(block_document_id: Any, flow_names: Sequence[str]) -> Any
     )
 
 
+def check_webhook(url: str) -> str:
+    """A webhook is an http(s) URL with a host: checked before Prefect starts."""
+    if not re.match(r"^https?://[^/\s?#]+", url):
+        raise ConfigError(f"--notify-webhook {redact(url)!r} is not an http(s) URL")
+    return url
+
+
 def create_failure_automation(url: str, flow_names: Sequence[str]) -> str:
     """Save the webhook block (the URL kept as a secret) and create or update the automation; its id."""
     from prefect.blocks.webhook import Webhook
     from prefect.client.orchestration import get_client
 
-    if not re.match(r"^https?://[^/\s]+", url):
-        raise ConfigError(f"--notify-webhook {redact(url)!r} is not an http(s) URL")
+    check_webhook(url)
     block = Webhook(method="POST", url=url, headers={"Content-Type": "application/json"})
     block_id = block.save(WEBHOOK_BLOCK, overwrite=True)
     automation = failure_automation(block_id, flow_names)
