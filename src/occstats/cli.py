@@ -2,7 +2,7 @@
 
 Exit codes: 0 all good; 1 a release failed (others still finished); 2 a usage or configuration
 error; 3 only releases that upstream does not have (e.g. the mirror lacks 2006 and 2009); 4 (`audit`)
-a page quotes a figure that is stale, mislabeled or matches nothing.
+a page quotes a figure that is stale, mislabeled or matches nothing; 5 (`check`) a release is new upstream.
 """
 
 from __future__ import annotations
@@ -90,6 +90,50 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_files(settings, args.product, files, str(args.year) if args.year else None)
     print(text_summary(report))
     return report.exit_code
+
+
+# -- scheduling ----------------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace) -> int:
+    """Exit 0 nothing new upstream, 5 something new, 1 a release could not be checked (occstats.check)."""
+    from occstats.check import check, exit_code, text_report
+
+    settings = _settings(args)
+    findings = check(settings, PRODUCTS if args.product == "all" else (args.product,))
+    if args.format == "json":
+        print(json.dumps([f.to_dict() for f in findings], indent=2))
+    else:
+        print(text_report(findings))
+    return exit_code(findings)
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from occstats import deployments
+
+    settings = _settings(args)
+    if args.notify_webhook:
+        deployments.check_webhook(args.notify_webhook)
+    specs = deployments.deployment_specs(
+        settings.data_dir, settings.mirror, args.user_agent or os.environ.get(ENV_USER_AGENT), args.name
+    )
+    apply_prefect_environment(settings.data_dir)
+    print(deployments.describe(specs))
+    if args.notify_webhook:
+        automation = deployments.create_failure_automation(args.notify_webhook, [s.flow_name for s in specs])
+        print(f"automation {deployments.AUTOMATION_NAME!r} ({automation}): Failed or Crashed runs call the webhook")
+    if args.serve:
+        deployments.serve(specs)  # creates the deployments, then runs their schedules until stopped
+        return 0
+    ids = deployments.apply(specs, args.work_pool)
+    from prefect.settings import get_current_settings
+
+    current = get_current_settings()
+    where = current.api.url or f"the embedded server's database in {current.home}"
+    print(f"{len(ids)} deployments created or updated on {where}")
+    if args.work_pool:
+        print(f"run them with a worker: prefect worker start --pool {args.work_pool}")
+    else:
+        print("run their schedules with `occstats deploy --serve` (the same options), left running")
+    return 0
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -337,6 +381,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mirror", help=f"directory or http(s) prefix mirroring https://HOST/PATH (env {ENV_MIRROR})")
     p.add_argument("--user-agent", help=f"contact User-Agent BLS requires (env {ENV_USER_AGENT})")
     p.set_defaults(handler=cmd_refresh)
+
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="dry run: which releases are new upstream (exit 0 nothing new, 5 something new, 1 a check failed)",
+    )
+    p.add_argument("product", nargs="?", choices=[*PRODUCTS, "all"], default="all")
+    p.add_argument("--mirror", help=f"directory or http(s) prefix mirroring https://HOST/PATH (env {ENV_MIRROR})")
+    p.add_argument("--user-agent", help=f"contact User-Agent BLS requires (env {ENV_USER_AGENT})")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser(
+        "deploy", parents=[common], help="Prefect deployments on BLS's calendar, one per product plus refresh-all"
+    )
+    p.add_argument("--mirror", help=f"mirror the scheduled runs read (env {ENV_MIRROR})")
+    p.add_argument("--user-agent", help=f"contact User-Agent BLS requires (env {ENV_USER_AGENT})")
+    p.add_argument("--name", default="occstats", help="deployment name (each is FLOW/NAME; default occstats)")
+    p.add_argument("--notify-webhook", metavar="URL", help="also create an automation that POSTs here on failed runs")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--work-pool", metavar="POOL", help="attach to this work pool (created as type process if new)")
+    how.add_argument("--serve", action="store_true", help="create them and run their schedules here until stopped")
+    p.set_defaults(handler=cmd_deploy)
 
     p = sub.add_parser("import", parents=[common], help="land local files (old releases) and curate them")
     p.add_argument("product", choices=PRODUCTS)
