@@ -115,7 +115,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     specs = deployments.deployment_specs(
         settings.data_dir, settings.mirror, args.user_agent or os.environ.get(ENV_USER_AGENT), args.name
     )
-    apply_prefect_environment(settings.data_dir)
+    apply_prefect_environment(settings.local_dir)
     print(deployments.describe(specs))
     if args.notify_webhook:
         automation = deployments.create_failure_automation(args.notify_webhook, [s.flow_name for s in specs])
