@@ -66,6 +66,11 @@ CALENDAR: dict[str, tuple[When, ...]] = {
     "soc": _SOC,
     "oes": _OES,
     "oes_timeseries": _OES,
+    # The industry, state, metro and all-data files come out with the national release.
+    "oes-industry": _OES,
+    "oes-state": _OES,
+    "oes-metro": _OES,
+    "oes-all": _OES,
     "ep": _EP,
     "ep-matrix": _EP,
     # No schedule: the product deployments cover the calendar; refresh-all is for a manual catch-up
