@@ -95,3 +95,14 @@ def test_import_ends_with_the_closing_lines_and_its_exit_code(tmp_path):
     assert broken.stdout.splitlines()[-1].startswith(
         "exit 1: 1 release failed (FAILED above, with the file and the problem)"
     )
+
+
+def test_warnings_are_said_once_and_at_most_a_few():
+    outcomes = [
+        Outcome("oes", str(year), State.CURATED, warnings=[f"OES May {year}: codes not checked", "same for all"])
+        for year in range(2010, 2016)
+    ]
+    lines = text_summary(RunReport("oes", "run", "now", outcomes, {"oes_wages": 0})).splitlines()
+    warned = [line for line in lines if line.startswith("  warning: ")]
+    assert warned[0] == "  warning: OES May 2010: codes not checked" and warned[1] == "  warning: same for all"
+    assert len(warned) == 5 and lines[-1] == "  … and 2 more warnings (the Prefect artifact lists each)"

@@ -10,6 +10,7 @@ from occstats.pipeline import RunReport, State
 
 # a product of many files (the matrix: one workbook per industry) must not bury a failure in its list
 MAX_UNAVAILABLE_LINES = 12
+MAX_WARNING_LINES = 5
 
 _ORDER = [State.FAILED, State.UNAVAILABLE, State.CURATED, State.UNCHANGED, State.NOT_YET]
 
@@ -66,6 +67,11 @@ def text_summary(report: RunReport) -> str:
     if unavailable > MAX_UNAVAILABLE_LINES:
         more = unavailable - MAX_UNAVAILABLE_LINES
         lines.append(f"  … and {more} more unavailable (the Prefect artifact and the progress lines list each)")
+    # e.g. codes not checked because no SOC crosswalk is curated yet: said once, not once per release
+    warnings = list(dict.fromkeys(w for o in report.outcomes for w in o.warnings))
+    lines += [f"  warning: {w}" for w in warnings[:MAX_WARNING_LINES]]
+    if len(warnings) > MAX_WARNING_LINES:
+        lines.append(f"  … and {len(warnings) - MAX_WARNING_LINES} more warnings (the Prefect artifact lists each)")
     return "\n".join(lines)
 
 
