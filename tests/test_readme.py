@@ -171,6 +171,22 @@ def test_every_readme_block_is_covered():
     assert not uncovered and not stale, "\n".join(uncovered + stale)
 
 
+def test_an_uncovered_block_fails_naming_it_and_how_to_cover_it(tmp_path, monkeypatch):
+    """What another section's new block (e.g. a "Schedule it" command) meets until a test runs it."""
+    readme = tmp_path / "README.md"
+    readme.write_text(README.read_text() + "\n## Schedule it\n\n```sh\noccstats deploy --cron '0 6 * * *'\n```\n")
+    line = len(README.read_text().splitlines()) + 4
+    monkeypatch.setattr(sys.modules[__name__], "README", readme)
+    with pytest.raises(AssertionError) as failure:
+        test_every_readme_block_is_covered()
+    message = str(failure.value)
+    assert (
+        f"README.md line {line} (```sh block starting \"occstats deploy --cron '0 6 * * *'\") is run by no test"
+        in message
+    )
+    assert "add its first line to COVERED with the test's name" in message
+
+
 def test_recipes_are_run_by_test_recipes():
     from test_recipes import recipes
 
