@@ -106,3 +106,20 @@ def test_warnings_are_said_once_and_at_most_a_few():
     warned = [line for line in lines if line.startswith("  warning: ")]
     assert warned[0] == "  warning: OES May 2010: codes not checked" and warned[1] == "  warning: same for all"
     assert len(warned) == 5 and lines[-1] == "  … and 2 more warnings (the Prefect artifact lists each)"
+
+
+def test_refresh_oes_on_a_fresh_data_directory_warns_that_codes_were_not_checked(settings, tmp_path):
+    """README: with no SOC crosswalks curated yet the codes are not checked, and the closing lines say so."""
+    import dataclasses
+
+    from builders import oes_zip, put_release
+
+    from occstats.pipeline import refresh
+
+    put_release(tmp_path / "mirror", 2021, oes_zip(2021))
+    report = refresh(dataclasses.replace(settings, mirror=str(tmp_path / "mirror")), "oes", [2021])
+    assert report.exit_code == 0, [o.detail for o in report.outcomes]
+    assert (
+        "  warning: OES May 2021: codes not checked against soc-2018: run `occstats refresh soc` first"
+        in text_summary(report).splitlines()
+    )
