@@ -52,6 +52,11 @@ def _settings(data_dir: str | None, mirror: str | None, user_agent: str | None) 
     return Settings.resolve(data_dir=data_dir, mirror=mirror, user_agent=user_agent)
 
 
+def artifact_key(product: str) -> str:
+    """Prefect takes lowercase letters, digits and dashes only: 'oes_timeseries' -> 'oes-timeseries-refresh'."""
+    return f"{product.replace('_', '-')}-refresh"
+
+
 def _product_flow(product: Product) -> Flow:
     def refresh(
         years: str | None = None, data_dir: str | None = None, mirror: str | None = None, user_agent: str | None = None
@@ -59,7 +64,7 @@ def _product_flow(product: Product) -> Flow:
         settings = _settings(data_dir, mirror, user_agent)
         result = pipeline.refresh(settings, product.name, parse_years(years), runner=TaskRunner(settings))
         create_markdown_artifact(
-            key=f"{product.name}-refresh".replace("_", "-"),  # Prefect keys: a-z, 0-9, dashes
+            key=artifact_key(product.name),
             markdown=report.markdown([result]),
             description=f"occstats {product.name} refresh",
         )

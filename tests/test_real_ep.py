@@ -116,7 +116,7 @@ def parsed(shared):
     return {base_of(p): ep.parse(p, sha256="0" * 64, display_name=p.name) for p in FILES}
 
 
-def test_all_twelve_cycles_are_present():
+def test_all_twelve_cycles_are_present(shared):
     assert sorted(base_of(p) for p in FILES) == sorted(CYCLES)
 
 

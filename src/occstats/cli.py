@@ -59,6 +59,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     reports = [RunReport.from_dict(r) for r in results]
     for report in reports:
         print(text_summary(report))
+    print(_closing(reports, settings))
     return max(r.exit_code for r in reports)
 
 
@@ -89,7 +90,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     ]
     report = import_files(settings, args.product, files, str(args.year) if args.year else None)
     print(text_summary(report))
+    print(_closing([report], settings))
     return report.exit_code
+
+
+def _closing(reports: Sequence[Any], settings: Settings) -> str:
+    """Where the data went, what changed, what next, what the exit code means (report.closing_summary)."""
+    from occstats.report import closing_summary
+
+    default_dir = Path(os.environ.get(ENV_DATA_DIR) or "data")  # what the next command finds without --data-dir
+    return closing_summary(reports, settings.data_dir, mirror=settings.mirror is not None, default_dir=default_dir)
 
 
 # -- scheduling ----------------------------------------------------------------------------------
