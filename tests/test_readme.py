@@ -51,6 +51,12 @@ COVERED = {
     ),
     "src/occstats/": "test_layout_names_files_that_exist_and_every_product_package",
     ".venv/bin/ruff check . && .venv/bin/ruff format --check .": "test_development_commands",
+    'occstats check all --mirror ../shared/bls-mirror     # after a refresh: "nothing new upstream", exit 0': (
+        "test_main_job_as_written"
+    ),
+    "export AWS_ENDPOINT_URL=http://127.0.0.1:9000 AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… AWS_REGION=us-east-1": (
+        "test_object_storage_as_written"
+    ),
 }
 
 
@@ -261,6 +267,60 @@ def test_main_job_as_written(shared, tmp_path):
     assert listed.returncode == 0 and "oes_wages" in listed.stdout, listed.stderr
     nurses = run(series, cwd=checkout)
     assert nurses.returncode == 0 and "29-1141" in nurses.stdout and "OES May 2025" in nurses.stdout, nurses.stderr
+    # "Schedule it": after the refresh, check finds nothing new; deploy creates the deployments (embedded server)
+    check, deploy = commands(block(SCHEDULE).text)
+    checked = run(check, cwd=checkout)
+    said = (checked.stdout + checked.stderr)[-2000:]
+    assert checked.returncode == 0 and "nothing new upstream" in checked.stdout, said
+    deployed = run(deploy, cwd=checkout, timeout=900)
+    assert deployed.returncode == 0, (deployed.stdout + deployed.stderr)[-2000:]
+    assert "refresh-oes/occstats" in deployed.stdout and "occstats: refresh failed" in deployed.stdout
+
+
+SCHEDULE = next(k for k, v in COVERED.items() if k.startswith("occstats check all"))
+S3_BLOCK = next(k for k, v in COVERED.items() if v == "test_object_storage_as_written")
+
+
+@pytest.mark.shared
+@pytest.mark.prefect
+def test_object_storage_as_written(shared, tmp_path):
+    """The README's object-storage block against a real S3 server on loopback (moto): the exported endpoint and
+    keys are the README's placeholders, replaced by the local server's; bucket and commands are as written.
+    The national releases land in the bucket, a second refresh writes nothing, and `tables` reads from it."""
+    from s3server import SECRET_KEY, aws_env, create_bucket, moto_server
+
+    export, first, again, tables = commands(block(S3_BLOCK).text)
+    assert export[0] == "export"
+    checkout = checkout_beside(shared, tmp_path)
+    try:
+        server = moto_server()
+        endpoint = server.__enter__()
+    except RuntimeError as exc:
+        pytest.skip(f"no local S3 server: {exc}")
+    try:
+        local = aws_env(endpoint)
+        names = [word.split("=", 1)[0] for word in export[1:]]
+        assert set(names) <= set(local), f"the README exports {names}; the test server gives {sorted(local)}"
+        variables = {**{n: local[n] for n in names}, "OCCSTATS_CACHE_DIR": str(tmp_path / "cache")}
+        bucket = first[first.index("--data-dir") + 1]
+        create_bucket(endpoint, bucket.removeprefix("s3://").split("/")[0])
+
+        def go(words: list[str]) -> subprocess.CompletedProcess:
+            done = subprocess.run(
+                translate(words), cwd=checkout, env=env(**variables), capture_output=True, text=True, timeout=1800
+            )
+            assert SECRET_KEY not in done.stdout + done.stderr
+            return done
+
+        done = go(first)
+        assert done.returncode == 3 and "oes: 20 curated" in done.stdout, (done.stdout + done.stderr)[-3000:]
+        done = go(again)
+        assert done.returncode == 3, (done.stdout + done.stderr)[-3000:]
+        assert "20 unchanged" in done.stdout and "no version written" in done.stdout, done.stdout[-3000:]
+        done = go(tables)
+        assert done.returncode == 0 and "OES May 2004-2005, 2007-2008, 2010-2025" in done.stdout, done.stdout
+    finally:
+        server.__exit__(None, None, None)
 
 
 def test_every_products_artifact_key_is_one_prefect_accepts():
@@ -453,5 +513,6 @@ def test_only_the_cli_imports_the_flows():
                 names = [node.module]
             if any(n == "flows" or n.startswith("flows.") for n in names):
                 importers.add(path.relative_to(ROOT / "src").as_posix())
-    assert importers == {"occstats/cli.py"}
-    assert "only the CLI's `refresh` imports the flows" in " ".join(README.read_text().split())
+    assert importers == {"occstats/cli.py", "occstats/deployments.py"}
+    text = " ".join(README.read_text().split())
+    assert "only the CLI's `refresh` imports the flows (to run them), and `deployments.py`" in text
