@@ -23,6 +23,7 @@ well within a cent.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,6 +87,23 @@ def _moment(value: dt.datetime | dt.date | str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _dataset(root: Path, name: str, version: int) -> ds.Dataset:
+    """A table version's dataset, opened once per process: a Delta version never changes, and opening one
+    (reading its log, listing its files) cost about as much as a warm query's scan (benchmarks/RESULTS.md).
+    The commit file's identity is part of the key: a data directory removed and curated again is reopened."""
+    commit = Store(root).path(name) / "_delta_log" / f"{version:020d}.json"
+    try:
+        stamp = commit.stat().st_mtime_ns
+    except OSError:  # a checkpointed or remote log: open it every time
+        return Store(root).dataset(name, version)
+    return _opened(root, name, version, stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _opened(root: Path, name: str, version: int, stamp: int) -> ds.Dataset:
+    return Store(root).dataset(name, version)
+
+
 @dataclass(frozen=True)
 class Table:
     """One curated table at one version."""
@@ -96,11 +114,11 @@ class Table:
 
     def dataset(self) -> ds.Dataset:
         """The version's pyarrow dataset: filter lazily, or register it with DuckDB."""
-        return self.store.dataset(self.name, self.version)
+        return _dataset(self.store.root, self.name, self.version)
 
     def to_arrow(self, columns: list[str] | None = None, where: Where = None) -> pa.Table:
         """Rows as published. `where`: a pyarrow expression or {column: value}."""
-        return self.store.read(self.name, self.version, where=_expression(where), columns=columns)
+        return self.dataset().to_table(filter=_expression(where), columns=columns)
 
     def to_pandas(
         self, columns: list[str] | None = None, where: Where = None, *, floats: bool = False
