@@ -180,6 +180,9 @@ SCENARIOS = {"bare_read": scenario_bare_read, "normalize": scenario_normalize}
 
 def measure(name: str, path: Path, parser: str) -> dict:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    # 400,000 rows x 32 columns is ~445 MB of sheet XML, over the default input limit (256 MB) that guards
+    # against zip bombs; BLS's real all-data workbooks are as large, so the family parser needs this too.
+    env.setdefault("OCCSTATS_MAX_INFLATED_BYTES", str(2 << 30))
     out = subprocess.run(
         [sys.executable, __file__, "--child", name, "--path", str(path), "--parser", parser],
         capture_output=True,
