@@ -10,12 +10,14 @@ occstats.settings.prefect_environment).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from prefect import Flow, Task, flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 from occstats import pipeline, report
 from occstats.catalog import parse_years
@@ -46,6 +48,27 @@ class TaskRunner:
         retries = self.settings.task_retries if step is pipeline.acquire else 0
         options = {"task_run_name": label, "retries": retries, "retry_delay_seconds": self.settings.task_retry_delay}
         return STEPS[step].with_options(**options)(*args)
+
+    def map(self, step: Callable[..., T], ctx: Any, items: Sequence[Any], labels: Sequence[str]) -> list[T | Exception]:
+        """`step(ctx, item)` as concurrent task runs on the flow's task runner (a thread pool by default),
+        at most `settings.concurrency` in flight; each result, or the exception its task raised."""
+        work = STEPS[step]
+        results: list[T | Exception] = []
+        window: deque[PrefectFuture] = deque()
+
+        def settle(future: PrefectFuture) -> None:
+            try:
+                results.append(future.result())
+            except Exception as exc:  # noqa: BLE001 - one release's failure stays its own
+                results.append(exc)
+
+        for item, label in zip(items, labels, strict=True):
+            if len(window) >= max(1, self.settings.concurrency):
+                settle(window.popleft())
+            window.append(work.with_options(task_run_name=label, retries=0).submit(ctx, item))
+        while window:
+            settle(window.popleft())
+        return results
 
 
 def _settings(data_dir: str | None, mirror: str | None, user_agent: str | None) -> Settings:

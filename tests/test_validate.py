@@ -68,3 +68,135 @@ def test_row_count_tolerance_against_the_previous_version():
 def test_exact_decimal_survives_arrow(tmp_path):
     data = parsed_tables(tmp_path)["oes_wages"].to_pylist()
     assert Decimal("22.43") in {r["value"] for r in data}
+
+
+def _brute_force_repeats(rows: list[tuple]) -> list[int]:
+    """Independent reference: the positions whose key tuple occurs more than once (Python tuples)."""
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        seen[row] = seen.get(row, 0) + 1
+    return [i for i, row in enumerate(rows) if seen[row] > 1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_columnar_key_check_agrees_with_python_tuples(seed):
+    import random
+
+    import pyarrow as pa
+
+    from occstats.validate import key_repeats
+
+    rng = random.Random(seed)
+    n = 400
+    # Eight columns of up to 400 distinct values each: their radix (~401^8) overflows an int64, so the
+    # renumbering path runs; a few nulls, ints and decimals beside strings; near-duplicates differ in one column.
+    cols = {
+        f"s{i}": [rng.choice([None, *[f"v{j}" for j in range(rng.choice([2, 400]))]]) for _ in range(n)]
+        for i in range(6)
+    }
+    cols["n"] = [rng.randrange(3) for _ in range(n)]
+    cols["d"] = [Decimal(rng.randrange(2)) / 10 for _ in range(n)]
+    rows = list(zip(*cols.values(), strict=True))
+    for _ in range(5):  # exact copies of random rows, and copies changed in one column (not repeats)
+        src = rng.randrange(n)
+        rows.append(rows[src])
+        changed = list(rows[src])
+        changed[0] = "only-here"
+        rows.append(tuple(changed))
+    table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(cols)})
+    table = pa.concat_tables([table.slice(0, 100), table.slice(100)])  # several chunks
+    found = key_repeats(table, list(cols))
+    expected = _brute_force_repeats(rows)
+    assert expected  # the copies made above
+    assert found is not None and found.tolist() == expected
+
+
+def test_columnar_key_check_unique_keys_and_dictionary_columns():
+    import pyarrow as pa
+
+    from occstats.validate import key_repeats
+
+    assert key_repeats(pa.table({"a": ["x", "y", None], "b": [1, 1, 1]}), ["a", "b"]) is None
+    assert key_repeats(pa.table({"a": [None, None], "b": [1, 1]}), ["a", "b"]).tolist() == [0, 1]  # null == null
+    # two chunks with different dictionaries: "y" is index 0 in one and 1 in the other
+    chunked = pa.chunked_array(
+        [
+            pa.array(["x", "y"]).dictionary_encode(),
+            pa.DictionaryArray.from_arrays(pa.array([0], pa.int32()), pa.array(["y"])),
+        ]
+    )
+    assert key_repeats(pa.table({"a": chunked}), ["a"]).tolist() == [1, 2]
+
+
+def test_duplicate_count_names_every_row_sharing_a_key(tmp_path):
+    tables = parsed_tables(tmp_path, [*OCCUPATIONS, OCCUPATIONS[2], OCCUPATIONS[2]])
+    with pytest.raises(ValidationError, match=r"3 rows share a key"):
+        validate(schema.OES_ESTIMATES, tables["oes_estimates"], release="OES May 2021", file="x.zip")
+
+
+def test_malformed_codes_are_counted_row_by_row(tmp_path):
+    data = parsed_tables(tmp_path)["oes_estimates"].to_pylist()
+    for row in data[:3]:  # the same bad code on three rows: one distinct value, three rows named
+        row["soc_code"] = "29-207"
+    with pytest.raises(ValidationError, match=r"3 rows have a malformed soc_code: 29-207"):
+        validate(schema.OES_ESTIMATES, schema.to_arrow(data, schema.OES_ESTIMATES), release="t")
+
+
+def test_vocabulary_failures_count_rows_not_values(tmp_path):
+    data = parsed_tables(tmp_path)["oes_estimates"].to_pylist()
+    data[0]["soc_system"] = data[1]["soc_system"] = "soc-1999"
+    data[2]["soc_system"] = "soc-1998"
+    with pytest.raises(ValidationError, match=r"3 rows have soc_system outside"):
+        validate(schema.OES_ESTIMATES, schema.to_arrow(data, schema.OES_ESTIMATES), release="t")
+
+
+def test_negative_wages_and_stray_bounds_are_named(tmp_path):
+    data = parsed_tables(tmp_path)["oes_wages"].to_pylist()
+    estimate = next(r for r in data if r["status"] == "estimate")
+    estimate["value"] = Decimal("-1.00")
+    with pytest.raises(ValidationError, match="1 negative wages"):
+        validate(schema.OES_WAGES, schema.to_arrow(data, schema.OES_WAGES), release="t")
+    data = parsed_tables(tmp_path)["oes_wages"].to_pylist()
+    next(r for r in data if r["status"] == "estimate")["bound"] = Decimal("100.00")
+    with pytest.raises(ValidationError, match="bound without being top-coded"):
+        validate(schema.OES_WAGES, schema.to_arrow(data, schema.OES_WAGES), release="t")
+
+
+def _wage_rows_with_areas(tmp_path, copies: int) -> list[dict]:
+    """The generated release's wage rows repeated as `copies` areas: several estimates per occupation."""
+    rows = parsed_tables(tmp_path)["oes_wages"].to_pylist()
+    return [{**r, "area_type": "state", "area_code": f"{i:07d}"} for i in range(copies) for r in rows]
+
+
+def _pandas_reference(rows: list[dict]) -> tuple[int, int]:
+    """An independent count of (percentile groups out of order, hourly/annual pairs off by > $16), in plain pandas."""
+    import pandas as pd
+
+    from occstats.sources.oes.checks import _ESTIMATE
+
+    frame = pd.DataFrame(rows)
+    est = frame[(frame["status"] == "estimate") & frame["value"].notna()].copy()
+    est["value"] = est["value"].astype(float)
+    wide = est.pivot_table(index=[*_ESTIMATE, "basis"], columns="statistic", values="value", aggfunc="first")
+    wide = wide[list(schema.PERCENTILES)].dropna()
+    ordered = (wide.diff(axis=1).iloc[:, 1:] >= 0).all(axis=1)
+    by = est.pivot_table(index=[*_ESTIMATE, "statistic"], columns="basis", values="value", aggfunc="first").dropna()
+    off = ((by["hourly"] * 2080 - by["annual"]).abs() > 16).sum()
+    return int((~ordered).sum()), int(off)
+
+
+def test_columnar_wage_checks_agree_with_a_pandas_reference(tmp_path):
+    from occstats.sources.oes.checks import _hourly_matches_annual, _percentiles_ordered
+
+    rows = _wage_rows_with_areas(tmp_path, 3)
+    for r in rows:  # area 1: every hourly median $1000 higher (out of order, and $2080 off the annual)
+        if r["area_code"] == "0000001" and r["basis"] == "hourly" and r["statistic"] == "median" and r["value"]:
+            r["value"] += 1000
+    bad_order, bad_pairs = _pandas_reference(rows)
+    assert bad_order and bad_pairs  # the reference sees the damage
+    table = schema.to_arrow(rows, schema.OES_WAGES)
+    [order] = _percentiles_ordered(table)
+    [pairs] = _hourly_matches_annual(table)
+    assert order.startswith(f"{bad_order} rows have percentiles out of order")
+    assert pairs.startswith(f"{bad_pairs} figures where hourly x 2080")
+    assert _percentiles_ordered(schema.to_arrow(_wage_rows_with_areas(tmp_path, 3), schema.OES_WAGES)) == []

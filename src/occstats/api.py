@@ -23,16 +23,18 @@ well within a cent.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from occstats.objectstore import as_data_path
+from occstats.objectstore import DataPath, as_data_path
 from occstats.store import Store, describe_versions
 
 if TYPE_CHECKING:
@@ -86,6 +88,25 @@ def _moment(value: dt.datetime | dt.date | str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _dataset(root: DataPath, name: str, version: int) -> ds.Dataset:
+    """A table version's dataset, opened once per process: a Delta version never changes, and opening one
+    (reading its log, listing its files) cost about as much as a warm query's scan (benchmarks/RESULTS.md).
+    The commit file's identity is part of the key: a data directory removed and curated again is reopened."""
+    commit = Store(root).path(name) / "_delta_log" / f"{version:020d}.json"
+    if not isinstance(commit, Path):  # object storage: no cheap stamp, open it every time
+        return Store(root).dataset(name, version)
+    try:
+        stamp = commit.stat().st_mtime_ns
+    except OSError:  # a checkpointed or remote log: open it every time
+        return Store(root).dataset(name, version)
+    return _opened(root, name, version, stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _opened(root: DataPath, name: str, version: int, stamp: int) -> ds.Dataset:
+    return Store(root).dataset(name, version)
+
+
 @dataclass(frozen=True)
 class Table:
     """One curated table at one version."""
@@ -96,11 +117,11 @@ class Table:
 
     def dataset(self) -> ds.Dataset:
         """The version's pyarrow dataset: filter lazily, or register it with DuckDB."""
-        return self.store.dataset(self.name, self.version)
+        return _dataset(self.store.root, self.name, self.version)
 
     def to_arrow(self, columns: list[str] | None = None, where: Where = None) -> pa.Table:
         """Rows as published. `where`: a pyarrow expression or {column: value}."""
-        return self.store.read(self.name, self.version, where=_expression(where), columns=columns)
+        return self.dataset().to_table(filter=_expression(where), columns=columns)
 
     def to_pandas(
         self, columns: list[str] | None = None, where: Where = None, *, floats: bool = False

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import traceback
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -134,6 +136,7 @@ class Context:
     started_at: str
     _summaries: dict[str, dict[ReleaseValues, ReleaseState]] = field(default_factory=dict)
     _classification: Classification | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # releases are prepared in parallel
 
     @classmethod
     def open(cls, settings: Settings, product: str) -> Context:
@@ -154,14 +157,16 @@ class Context:
 
     def summary(self, table: str) -> dict[ReleaseValues, ReleaseState]:
         """What a table holds per release, read once per run (the store changes only in publish)."""
-        if table not in self._summaries:
-            self._summaries[table] = self.store.release_summary(schema.table(table))
-        return self._summaries[table]
+        with self._lock:
+            if table not in self._summaries:
+                self._summaries[table] = self.store.release_summary(schema.table(table))
+            return self._summaries[table]
 
     def classification(self) -> Classification:
-        if self._classification is None:
-            self._classification = classification_from_store(self.store, with_usage=False)
-        return self._classification
+        with self._lock:
+            if self._classification is None:
+                self._classification = classification_from_store(self.store, with_usage=False)
+            return self._classification
 
     def outcome(self, release: str, state: State, detail: str = "", **more: Any) -> Outcome:
         return Outcome(self.name, release, state, detail, **more)
@@ -431,8 +436,47 @@ class Runner(Protocol):
     def __call__(self, step: Callable[..., T], *args: Any, label: str) -> T: ...
 
 
-def direct(step: Callable[..., T], *args: Any, label: str) -> T:
-    return step(*args)
+class Direct:
+    """Calls each step in this process; `map` runs one step over many releases on a few threads."""
+
+    def __call__(self, step: Callable[..., T], *args: Any, label: str) -> T:
+        return step(*args)
+
+    def map(
+        self, step: Callable[..., T], ctx: Context, items: Sequence[Any], labels: Sequence[str]
+    ) -> list[T | Exception]:
+        """`step(ctx, item)` for each item, `ctx.settings.concurrency` at a time; each result or its exception."""
+
+        def one(item: Any) -> T | Exception:
+            try:
+                return step(ctx, item)
+            except Exception as exc:  # noqa: BLE001 - returned, so one release's failure stays its own
+                return exc
+
+        workers = min(ctx.settings.concurrency, len(items))
+        if workers <= 1:
+            return [one(item) for item in items]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="occstats-prepare") as pool:
+            return list(pool.map(one, items))
+
+
+direct = Direct()
+
+
+def map_step(
+    runner: Runner, step: Callable[..., T], ctx: Context, items: Sequence[Any], labels: Sequence[str]
+) -> list[T | Exception]:
+    """One step over many releases: concurrently where the runner can (`map`), else one after another."""
+    concurrent = getattr(runner, "map", None)
+    if concurrent is not None:
+        return concurrent(step, ctx, items, labels)
+    results: list[T | Exception] = []
+    for item, label in zip(items, labels, strict=True):
+        try:
+            results.append(runner(step, ctx, item, label=label))
+        except Exception as exc:  # noqa: BLE001
+            results.append(exc)
+    return results
 
 
 @dataclass
@@ -506,7 +550,8 @@ def run(settings: Settings, product: str, inputs: Sequence[Input], *, runner: Ru
     ctx = Context.open(settings, product)
     progress = _Progress(ctx, len(inputs))
     ready: list[Prepared] = []
-    for item in inputs:
+    landed: list[Acquired] = []
+    for item in inputs:  # one at a time: the network and the raw store's landing
         label = item.release_id if isinstance(item, Release) else item.label
         try:
             acquired = runner(acquire, ctx, item, label=f"fetch {product} {label}")
@@ -515,13 +560,14 @@ def run(settings: Settings, product: str, inputs: Sequence[Input], *, runner: Ru
             continue
         if isinstance(acquired, Outcome):
             progress.add(acquired)
-            continue
-        try:
-            result = runner(prepare, ctx, acquired, label=f"curate {product} {acquired.release}")
-        except Exception as exc:  # noqa: BLE001
-            progress.add(failure(ctx, acquired.release, exc, sha256=acquired.landing.sha256))
-            continue
-        if isinstance(result, Outcome):
+        else:
+            landed.append(acquired)
+    # Parsing and validating releases are independent: concurrently (settings.concurrency at a time).
+    labels = [f"curate {product} {a.release}" for a in landed]
+    for acquired, result in zip(landed, map_step(runner, prepare, ctx, landed, labels), strict=True):
+        if isinstance(result, Exception):
+            progress.add(failure(ctx, acquired.release, result, sha256=acquired.landing.sha256))
+        elif isinstance(result, Outcome):
             _remember(ctx, acquired)  # unchanged: what the URL serves is what is curated
             progress.add(result)
         else:

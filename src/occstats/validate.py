@@ -10,9 +10,11 @@ and the caller writes nothing for that release.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,8 +35,11 @@ class Check:
     """A table's own check: a name people read, and a function returning its failures (with examples)."""
 
     name: str
-    run: Callable[[pd.DataFrame], list[str]]
+    run: Callable[[Any], list[str]]
     blocking: bool = True  # a blocking failure holds the release back; otherwise it is a warning
+    # A columnar check is given the Arrow table as parsed (exact decimals); the others a pandas frame
+    # with float copies of the decimals. Checks that meet millions of rows (the OEWS time series) are columnar.
+    columnar: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,9 +63,11 @@ class CheckResult:
         }
 
 
-def examples(frame: pd.DataFrame, columns: list[str]) -> str:
+def examples(frame: pd.DataFrame, columns: list[str], total: int | None = None) -> str:
+    """The first failing rows, one line each; `total` when `frame` holds only the first of them."""
+    total = len(frame) if total is None else total
     shown = frame[columns].head(MAX_EXAMPLES).astype(str).agg(" ".join, axis=1).tolist()
-    more = f" (+{len(frame) - MAX_EXAMPLES} more)" if len(frame) > MAX_EXAMPLES else ""
+    more = f" (+{total - MAX_EXAMPLES} more)" if total > MAX_EXAMPLES else ""
     return "; ".join(shown) + more
 
 
@@ -79,26 +86,107 @@ def schema_checks(tbl: Table, data: pa.Table) -> list[str]:
         if not col.nullable and column.null_count:
             bad = rows_where(pc.is_null(column))
             failures.append(f"{len(bad)} rows have no {col.name}: {examples(bad, list(tbl.key))}")
+        if col.values is None and col.pattern is None:
+            continue
+        # Vocabularies and patterns are checked on the column's distinct values (a few hundred where
+        # the rows are millions); the rows are looked at only when a value fails.
+        distinct = pc.drop_null(pc.unique(column))
+        if pa.types.is_dictionary(distinct.type):
+            distinct = distinct.cast(distinct.type.value_type)
         if col.values is not None:
-            outside = pc.and_(pc.is_valid(column), pc.invert(pc.is_in(column, pa.array(col.values))))
-            if pc.any(outside).as_py():
-                bad = rows_where(outside)
+            outside = pc.filter(distinct, pc.invert(pc.is_in(distinct, pa.array(col.values))))
+            if len(outside):
+                bad = rows_where(pc.is_in(column, outside))
                 failures.append(
                     f"{len(bad)} rows have {col.name} outside {list(col.values)}: "
                     f"{examples(bad, [tbl.key[0], col.name])}"
                 )
         if col.pattern is not None:
-            malformed = pc.and_(pc.is_valid(column), pc.invert(pc.match_substring_regex(column, col.pattern)))
-            if pc.any(malformed).as_py():
-                bad = rows_where(malformed)
+            malformed = pc.filter(distinct, pc.invert(pc.match_substring_regex(distinct, col.pattern)))
+            if len(malformed):
+                bad = rows_where(pc.is_in(column, malformed))
                 failures.append(f"{len(bad)} rows have a malformed {col.name}: {examples(bad, [col.name])}")
     keys = list(tbl.key)
-    counts = data.select(keys).group_by(keys, use_threads=False).aggregate([([], "count_all")])
-    repeated = counts.filter(pc.greater(counts.column("count_all"), 1))
-    if repeated.num_rows:
-        shown = repeated.to_pandas()
-        failures.append(f"{int(shown['count_all'].sum())} rows share a key {keys}: {examples(shown, keys)}")
+    repeated_rows = key_repeats(data, keys)
+    if repeated_rows is not None:
+        # Only the rows whose key repeats are grouped, to name them: a handful, not millions.
+        subset = data.select(keys).take(pa.array(repeated_rows))
+        counts = subset.group_by(keys, use_threads=False).aggregate([([], "count_all")])
+        shown = counts.to_pandas()
+        failures.append(f"{len(repeated_rows)} rows share a key {keys}: {examples(shown, keys)}")
     return failures
+
+
+def key_codes(data: pa.Table, keys: Sequence[str]) -> np.ndarray:
+    """One int64 per row, equal exactly where the rows' keys are equal (nulls equal to nulls).
+
+    Each key column is dictionary-encoded and its indices folded into a mixed-radix code; when the
+    radix would overflow an int64, the code so far is renumbered densely (its distinct values are at
+    most the row count), so any number of key columns fits. Columnar: no Python per row, and no hash
+    table over the key's strings (an Arrow group_by over 4.4 M rows x 10 string columns took ~9 s and
+    +1.4 GiB; this takes a fraction of that, measured in benchmarks/bench_timeseries.py).
+    """
+    code = np.zeros(data.num_rows, dtype=np.int64)
+    radix = 1
+    for name in keys:
+        indices, size = _encoded(data, name)
+        if radix * size >= 2**62:
+            _, code = np.unique(code, return_inverse=True)
+            code = code.reshape(-1).astype(np.int64)
+            radix = int(code.max()) + 1 if len(code) else 1
+        if size > 1:  # a column with one value and no null adds nothing to the key
+            code = code * size + indices
+            radix *= size
+    return code
+
+
+# The dictionary indices of the key columns of the tables one validate() call is checking: the
+# schema's key check and a product's per-estimate checks encode the same string columns, once.
+_ENCODINGS: ContextVar[dict[tuple[int, str], tuple[pa.Table, np.ndarray, int]] | None] = ContextVar(
+    "occstats_key_encodings", default=None
+)
+
+
+def _encoded(data: pa.Table, name: str) -> tuple[np.ndarray, int]:
+    """A column's dictionary indices (null as the code after the values) and the number of codes."""
+    memo = _ENCODINGS.get()
+    held = memo.get((id(data), name)) if memo is not None else None
+    if held is not None and held[0] is data:
+        return held[1], held[2]
+    column = data.column(name)
+    if pa.types.is_dictionary(column.type):  # chunks may carry different dictionaries: decode once
+        column = column.cast(column.type.value_type)
+    if not data.num_rows:
+        return np.zeros(0, dtype=np.int32), 1
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    size = len(encoded.dictionary) + (1 if encoded.null_count else 0)  # null: one more code, after the values
+    indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    if memo is not None:
+        memo[(id(data), name)] = (data, indices, size)
+    return indices, size
+
+
+def group_ids(data: pa.Table, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Dense group numbers per row (0..groups-1, in key-code order) and each group's first row."""
+    code = key_codes(data, keys)
+    _, first, ids = np.unique(code, return_index=True, return_inverse=True)
+    return ids.reshape(-1).astype(np.int64), first
+
+
+def key_repeats(data: pa.Table, keys: Sequence[str]) -> np.ndarray | None:
+    """The positions of the rows whose key another row shares (sorted), or None when every key is unique."""
+    if data.num_rows < 2 or not keys:
+        return None
+    code = key_codes(data, keys)
+    order = np.argsort(code, kind="stable")
+    ordered = code[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return None
+    repeated = np.zeros(len(code), dtype=bool)
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    return np.sort(order[repeated])
 
 
 def row_count_check(new_rows: int, previous_rows: int | None, tolerance: float = ROW_COUNT_TOLERANCE) -> list[str]:
@@ -111,6 +199,17 @@ def row_count_check(new_rows: int, previous_rows: int | None, tolerance: float =
             f"{change:.1%}, more than the {tolerance:.0%} allowed for a refresh of the same release"
         ]
     return []
+
+
+def _run_checks(tbl: Table, data: pa.Table, checks: Sequence[Check]) -> list[CheckResult]:
+    results = [CheckResult(tbl.name, "schema: keys, types, vocabularies", True, tuple(schema_checks(tbl, data)))]
+    results += [CheckResult(tbl.name, c.name, c.blocking, tuple(c.run(data))) for c in checks if c.columnar]
+    if any(not c.columnar for c in checks):
+        # Orderings and tolerances need no exact decimals: float copies keep memory low.
+        floats = pa.schema([f.with_type(pa.float64()) if pa.types.is_decimal(f.type) else f for f in data.schema])
+        frame = data.cast(floats).to_pandas()
+        results += [CheckResult(tbl.name, c.name, c.blocking, tuple(c.run(frame))) for c in checks if not c.columnar]
+    return results
 
 
 def validate(
@@ -130,12 +229,11 @@ def validate(
     """
     drift = [c for c in checks if isinstance(c, DriftCheck)]
     checks = [c for c in checks if not isinstance(c, DriftCheck)]
-    results = [CheckResult(tbl.name, "schema: keys, types, vocabularies", True, tuple(schema_checks(tbl, data)))]
-    if checks:
-        # Orderings and $16 tolerances need no exact decimals: float copies keep memory low.
-        floats = pa.schema([f.with_type(pa.float64()) if pa.types.is_decimal(f.type) else f for f in data.schema])
-        frame = data.cast(floats).to_pandas()
-        results += [CheckResult(tbl.name, c.name, c.blocking, tuple(c.run(frame))) for c in checks]
+    token = _ENCODINGS.set({})
+    try:
+        results = _run_checks(tbl, data, checks)
+    finally:
+        _ENCODINGS.reset(token)
     results.append(
         CheckResult(
             tbl.name, "row count near the current version's", True, tuple(row_count_check(data.num_rows, previous_rows))

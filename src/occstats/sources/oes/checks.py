@@ -10,12 +10,13 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from occstats import drift, schema
 from occstats.drift import Baseline, DriftCheck, Limits
-from occstats.validate import Check, examples
+from occstats.validate import MAX_EXAMPLES, Check, examples, key_codes
 
 # Annual wages are hourly x 2080 rounded to $10 (from unrounded hourly figures), hourly wages are
 # rounded to the cent: |h x 2080 - a| <= 0.005 x 2080 + 5 = 15.40, and BLS's own figures reach
@@ -29,67 +30,119 @@ _SHOWN = ["ref_year", "soc_code", "occ_level"]
 _PERCENTILES = list(schema.PERCENTILES)
 
 
-def _estimate_consistency(frame: pd.DataFrame) -> list[str]:
+def _shown(data: pa.Table, mask: pa.ChunkedArray | pa.Array, columns: list[str]) -> tuple[int, str]:
+    """How many rows the mask selects, and the first of them (only those become pandas)."""
+    count = pc.sum(pc.cast(pc.fill_null(mask, False), pa.int64())).as_py() or 0
+    if not count:
+        return 0, ""
+    first = data.select(columns).filter(pc.fill_null(mask, False)).slice(0, MAX_EXAMPLES).to_pandas()
+    return count, examples(first, columns, total=count)
+
+
+def _floats(column: pa.ChunkedArray) -> np.ndarray:
+    """Float copies (nulls as NaN): orderings and $16 tolerances need no exact decimals."""
+    return pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
+
+
+def _estimate_consistency(data: pa.Table) -> list[str]:
     """A value exactly where the status says there is one; a bound exactly where top-coded."""
     failures = []
-    has_value = frame["value"].notna()
-    is_estimate = frame["status"] == "estimate"
-    bad = frame[has_value != is_estimate]
-    if len(bad):
-        failures.append(
-            f"{len(bad)} wage rows have a value/status mismatch: "
-            f"{examples(bad, ['ref_year', 'soc_code', 'basis', 'statistic', 'status'])}"
-        )
-    top = frame["status"] == "top_coded"
-    bad = frame[frame["bound"].notna() != top]
-    if len(bad):
-        failures.append(
-            f"{len(bad)} wage rows have a bound without being top-coded, or the reverse: "
-            f"{examples(bad, ['ref_year', 'soc_code', 'basis', 'statistic'])}"
-        )
-    negative = frame[has_value & (frame["value"].map(lambda v: v is not None and v < 0))]
-    if len(negative):
-        failures.append(f"{len(negative)} negative wages: {examples(negative, ['soc_code', 'basis', 'statistic'])}")
+    status = data.column("status")
+    has_value = pc.is_valid(data.column("value"))
+    count, shown = _shown(
+        data,
+        pc.not_equal(has_value, pc.equal(status, "estimate")),
+        ["ref_year", "soc_code", "basis", "statistic", "status"],
+    )
+    if count:
+        failures.append(f"{count} wage rows have a value/status mismatch: {shown}")
+    top = pc.equal(status, "top_coded")
+    count, shown = _shown(
+        data, pc.not_equal(pc.is_valid(data.column("bound")), top), ["ref_year", "soc_code", "basis", "statistic"]
+    )
+    if count:
+        failures.append(f"{count} wage rows have a bound without being top-coded, or the reverse: {shown}")
+    value = data.column("value")
+    count, shown = _shown(data, pc.less(value, pa.scalar(Decimal(0), value.type)), ["soc_code", "basis", "statistic"])
+    if count:
+        failures.append(f"{count} negative wages: {shown}")
     return failures
 
 
-def _wide(frame: pd.DataFrame) -> pd.DataFrame:
-    estimates = frame[frame["status"] == "estimate"]
-    return estimates.pivot_table(
-        index=[*_ESTIMATE, "basis"], columns="statistic", values="value", aggfunc="first"
-    ).reset_index()
+def _groups(data: pa.Table, mask: np.ndarray, within: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For the rows in `mask`: their group (estimate x the `within` column) and each group's first row.
+
+    Columnar, and without copying the table: one int64 code per row for the estimate key
+    (validate.key_codes), the `within` column's dictionary index folded in, renumbered densely.
+    Returns (the masked rows' positions, their group numbers, each group's first row position).
+    """
+    rows = np.flatnonzero(mask)
+    encoded = pc.dictionary_encode(data.column(within)).combine_chunks()
+    width = len(encoded.dictionary) + 1
+    inner = encoded.indices.fill_null(width - 1).to_numpy(zero_copy_only=False)
+    code = key_codes(data, _ESTIMATE)[rows] * width + inner[rows]
+    _, first, ids = np.unique(code, return_index=True, return_inverse=True)
+    return rows, ids.reshape(-1), rows[first]
 
 
-def _percentiles_ordered(frame: pd.DataFrame) -> list[str]:
-    """p10 <= p25 <= median <= p75 <= p90 wherever all five are published estimates."""
-    wide = _wide(frame)
-    if not set(_PERCENTILES) <= set(wide.columns):
+def _estimate_mask(data: pa.Table) -> np.ndarray:
+    published = pc.and_(pc.equal(data.column("status"), "estimate"), pc.is_valid(data.column("value")))
+    return pc.fill_null(published, False).to_numpy(zero_copy_only=False)
+
+
+def _percentiles_ordered(data: pa.Table) -> list[str]:
+    """p10 <= p25 <= median <= p75 <= p90 wherever all five are published estimates.
+
+    Columnar: each estimate x basis gets a group number, its five percentiles are scattered into a
+    5 x groups grid, and the grid's rows are compared.
+    """
+    which = pc.fill_null(pc.index_in(data.column("statistic"), value_set=pa.array(_PERCENTILES)), -1)
+    which = which.to_numpy(zero_copy_only=False)
+    mask = _estimate_mask(data) & (which >= 0)
+    if not mask.any():
         return []
-    full = wide.dropna(subset=_PERCENTILES)
-    ordered = pd.Series(True, index=full.index)
-    for low, high in itertools.pairwise(_PERCENTILES):
-        ordered &= full[low] <= full[high]
-    bad = full[~ordered]
+    rows, ids, first = _groups(data, mask, "basis")
+    grid = np.full((len(_PERCENTILES), len(first)), np.nan)
+    grid[which[rows], ids] = _floats(data.column("value"))[rows]
+    full = ~np.isnan(grid).any(axis=0)
+    ordered = np.ones(len(first), dtype=bool)
+    for low, high in itertools.pairwise(range(len(_PERCENTILES))):
+        ordered &= grid[low] <= grid[high]
+    bad = np.flatnonzero(full & ~ordered)
     if not len(bad):
         return []
-    return [f"{len(bad)} rows have percentiles out of order: {examples(bad, [*_SHOWN, 'basis', *_PERCENTILES])}"]
+    shown = data.select([*_SHOWN, "basis"]).take(pa.array(first[bad[:MAX_EXAMPLES]])).to_pandas()
+    for i, name in enumerate(_PERCENTILES):
+        shown[name] = grid[i, bad[:MAX_EXAMPLES]]
+    return [
+        f"{len(bad)} rows have percentiles out of order: "
+        f"{examples(shown, [*_SHOWN, 'basis', *_PERCENTILES], total=len(bad))}"
+    ]
 
 
-def _hourly_matches_annual(frame: pd.DataFrame) -> list[str]:
-    """Annual = hourly x 2080 within rounding, wherever BLS published both."""
-    estimates = frame[frame["status"] == "estimate"]
-    hourly = estimates[estimates["basis"] == "hourly"].set_index([*_ESTIMATE, "statistic"])["value"]
-    annual = estimates[estimates["basis"] == "annual"].set_index([*_ESTIMATE, "statistic"])["value"]
-    both = pd.concat({"hourly": hourly, "annual": annual}, axis=1, join="inner").dropna()
-    if both.empty:
+def _hourly_matches_annual(data: pa.Table) -> list[str]:
+    """Annual = hourly x 2080 within rounding, wherever BLS published both (columnar, as above)."""
+    mask = _estimate_mask(data)
+    if not mask.any():
         return []
-    gap = (both["hourly"] * HOURS_PER_YEAR - both["annual"]).abs()
-    bad = both[gap > HOURLY_ANNUAL_TOLERANCE].reset_index()
+    rows, ids, first = _groups(data, mask, "statistic")
+    value = _floats(data.column("value"))[rows]
+    basis = data.column("basis")
+    pair = {}
+    for name in ("hourly", "annual"):
+        on = pc.fill_null(pc.equal(basis, name), False).to_numpy(zero_copy_only=False)[rows]
+        pair[name] = np.full(len(first), np.nan)
+        pair[name][ids[on]] = value[on]
+    gap = np.abs(pair["hourly"] * HOURS_PER_YEAR - pair["annual"])  # NaN where either is missing: never > 16
+    bad = np.flatnonzero(gap > float(HOURLY_ANNUAL_TOLERANCE))
     if not len(bad):
         return []
+    shown = data.select([*_SHOWN, "statistic"]).take(pa.array(first[bad[:MAX_EXAMPLES]])).to_pandas()
+    shown["hourly"] = pair["hourly"][bad[:MAX_EXAMPLES]]
+    shown["annual"] = pair["annual"][bad[:MAX_EXAMPLES]]
     return [
         f"{len(bad)} figures where hourly x {HOURS_PER_YEAR} differs from annual by more than "
-        f"${HOURLY_ANNUAL_TOLERANCE}: {examples(bad, [*_SHOWN, 'statistic', 'hourly', 'annual'])}"
+        f"${HOURLY_ANNUAL_TOLERANCE}: {examples(shown, [*_SHOWN, 'statistic', 'hourly', 'annual'], total=len(bad))}"
     ]
 
 
@@ -100,9 +153,9 @@ TABLE_CHECKS: dict[str, list[Check]] = {
 
 CHECKS: dict[str, tuple[Check, ...]] = {
     schema.OES_WAGES.name: (
-        Check("value where an estimate, bound where top-coded", _estimate_consistency),
-        Check("percentiles in order", _percentiles_ordered),
-        Check("hourly x 2080 = annual", _hourly_matches_annual),
+        Check("value where an estimate, bound where top-coded", _estimate_consistency, columnar=True),
+        Check("percentiles in order", _percentiles_ordered, columnar=True),
+        Check("hourly x 2080 = annual", _hourly_matches_annual, columnar=True),
     )
 }
 
