@@ -6,6 +6,7 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
+from occstats.objectstore import DataPath
 from occstats.pipeline import RunReport, State
 
 # a product of many files (the matrix: one workbook per industry) must not bury a failure in its list
@@ -94,14 +95,14 @@ _MIRROR_NOTE = "; expected from a mirror, which holds only what was copied into 
 
 
 def closing_summary(
-    reports: Sequence[RunReport], data_dir: Path, *, mirror: bool = False, default_dir: Path | None = None
+    reports: Sequence[RunReport], data_dir: DataPath, *, mirror: bool = False, default_dir: Path | None = None
 ) -> str:
     """The run's last lines: where the data is, what changed, what to run next and what the exit code means.
 
     `default_dir` is the data directory the CLI uses with no --data-dir: the commands suggested name
     the directory only when it is another one, so they can be pasted as they are.
     """
-    data_dir = Path(data_dir).resolve()
+    data_dir = data_dir.resolve() if isinstance(data_dir, Path) else data_dir  # an s3:// URL stays as it is
     outcomes = [o for r in reports for o in r.outcomes]
     counts = {s: sum(o.state is s for o in outcomes) for s in _ORDER}
     latest: dict[str, int] = {}  # a table two products write (soc_codes) ends at the later version
@@ -116,7 +117,7 @@ def closing_summary(
     lines.append(f"changed: {changed}")
     said = ", ".join(f"{counts[s]} {_SAID.get(s, s.value)}" for s in _SAID_ORDER if counts[s])
     lines.append(f"releases: {said or 'none'}")
-    is_default = default_dir is not None and data_dir == Path(default_dir).resolve()
+    is_default = isinstance(data_dir, Path) and default_dir is not None and data_dir == Path(default_dir).resolve()
     flag = "" if is_default else f" --data-dir {shlex.quote(str(data_dir))}"
     nexts = [f"occstats tables{flag}"]
     if (data_dir / "curated" / "oes_wages").is_dir():
