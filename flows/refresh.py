@@ -73,7 +73,7 @@ def _product_flow(product: Product) -> Flow:
         settings = _settings(data_dir, mirror, user_agent)
         result = pipeline.refresh(settings, product.name, parse_years(years), runner=TaskRunner(settings))
         create_markdown_artifact(
-            key=f"{product.name}-refresh",
+            key=f"{product.name.replace('_', '-')}-refresh",  # keys allow lowercase letters, digits, dashes
             markdown=report.markdown([result]),
             description=f"occstats {product.name} refresh",
         )
@@ -89,12 +89,19 @@ PRODUCT_FLOWS: dict[str, Flow] = {name: _product_flow(p) for name, p in REGISTRY
 globals().update({f"refresh_{name.replace('-', '_')}": f for name, f in PRODUCT_FLOWS.items()})
 
 
-def report_of(state: State) -> dict:
-    """A refresh flow run's report, whether it ended Completed or Failed; a crash raises its exception."""
+def report_of(state: State, product: str | None = None) -> dict:
+    """A refresh flow run's report, whether it ended Completed or Failed.
+
+    A run that crashed (no report) raises its exception, or, given the product, becomes a report
+    with one failed outcome, so that `refresh all` still reports the other products.
+    """
     data = state.result(raise_on_failure=False)
-    if isinstance(data, BaseException):
+    if not isinstance(data, BaseException):
+        return data
+    if product is None or not isinstance(data, Exception):
         raise data
-    return data
+    failed = pipeline.Outcome(product, "run", pipeline.State.FAILED, f"{type(data).__name__}: {data}".splitlines()[0])
+    return pipeline.RunReport(product, "", "", [failed], {}).to_dict()
 
 
 @flow(name="refresh-all", log_prints=True)
@@ -104,7 +111,7 @@ def refresh_all(data_dir: str | None = None, mirror: str | None = None, user_age
         name: run(data_dir=data_dir, mirror=mirror, user_agent=user_agent, return_state=True)
         for name, run in PRODUCT_FLOWS.items()
     }
-    results = {name: report_of(state) for name, state in states.items()}
+    results = {name: report_of(state, name) for name, state in states.items()}
     failed = [name for name, state in states.items() if state.is_failed()]
     if failed:
         return Failed(message=f"failed releases in {', '.join(failed)}", data=results)

@@ -91,6 +91,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             else:
                 results = [report_of(PRODUCT_FLOWS[args.product](years=args.years, **common, return_state=True))]
     except Interrupted as stop:
+        orchestrator.exit_code = stop.exit_code  # the process ends right after the server stopped (atexit)
         print(
             f"occstats: stopped by {signal_name(stop)}: every table is at its last good version and no partial "
             "raw file was kept; run the refresh again to finish",
