@@ -196,3 +196,16 @@ def test_import_says_whether_anything_new_was_curated(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == "new: 1 release curated"
     assert main(["import", "oes", str(old), "--data-dir", data, "-q"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "nothing new: no release curated, no table changed"
+
+
+def test_downloads_a_killed_run_left_are_swept_and_live_ones_kept(tmp_path):
+    from occstats.fetch import sweep_staging
+
+    stale, live, other = tmp_path / ".fetch-old", tmp_path / ".fetch-live", tmp_path / "holdings.json"
+    for path in (stale, live, other):
+        path.write_bytes(b"x")
+    os.utime(stale, (1_000_000, 1_000_000))
+    os.utime(other, (1_000_000, 1_000_000))
+    assert sweep_staging(tmp_path, older_than=600) == [stale]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".fetch-live", "holdings.json"]
+    assert sweep_staging(tmp_path / "absent", older_than=600) == []

@@ -145,26 +145,44 @@ def test_refresh_all_without_a_reachable_upstream_fails_fast_one_line_per_releas
     data_dir = tmp_path / "data"
     port = closed_port()
     started = time.monotonic()
-    done = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "occstats.cli", "refresh", "all", "--mirror", f"http://127.0.0.1:{port}"],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=cli_env(data_dir),
-        timeout=600,
     )
-    elapsed = time.monotonic() - started
-    assert done.returncode == 1, done.stderr[-3000:]
-    lines = done.stderr.splitlines()
+    stamped: list[tuple[float, str]] = []  # stderr lines with when they came
+
+    def read_stderr() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            stamped.append((time.monotonic(), line.rstrip("\n")))
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    proc.wait(timeout=600)
+    reader.join(timeout=10)
+    ended = time.monotonic()
+    lines = [line for _, line in stamped]
+    stderr = "\n".join(lines)
+    assert proc.returncode == 1, stderr[-3000:]
     assert lines[0].startswith("occstats: starting the orchestrator"), "said before Prefect starts"
-    progress = [line for line in lines if re.match(r"\[ *\d+/\d+\] ", line)]
+    progress = [(t, line) for t, line in stamped if re.match(r"\[ *\d+/\d+\] ", line)]
     total = sum(len(p.catalog.releases(None)) for p in REGISTRY.values())
     assert len(progress) == total, "one line per release"
-    assert all(f"cannot reach 127.0.0.1:{port} (connection refused): is the mirror running?" in p for p in progress)
-    assert "Traceback" not in done.stderr
-    assert done.stdout.count("FAILED:") == total
-    # the embedded server's start-up is Prefect's (10-20 s; minutes on a loaded 2-core machine):
-    # what occstats adds after it must stay well inside the 30 s of acceptance 3
-    print(f"refresh all, unreachable mirror: {elapsed:.1f} s in all")
+    hint = f"cannot reach 127.0.0.1:{port} (connection refused): is the mirror running?"
+    assert all(hint in line for _, line in progress)
+    assert "Traceback" not in stderr
+    assert out.count("FAILED:") == total
+    # The embedded server's start-up is Prefect's own (10-20 s idle, minutes on a loaded 2-core machine);
+    # what occstats spends once it is up (every product's flow run, every release) must stay inside the
+    # 30 s of acceptance 3.
+    after_start = ended - progress[0][0]  # from the first release's line to the end
+    print(f"refresh all, unreachable mirror: {ended - started:.1f} s in all, {after_start:.1f} s from release 1")
+    assert after_start < 30
     assert not no_server_left(data_dir), "no embedded server outlives the CLI"
 
 

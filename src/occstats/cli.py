@@ -71,7 +71,10 @@ def _curated_line(reports: Sequence[Any]) -> str:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from occstats.fetch import sweep_staging
+
     settings = _check_refresh_args(args)
+    sweep_staging(settings.raw_dir / ".staging", settings.fetch_deadline)  # what a kill -9 left behind
     apply_prefect_environment(settings.data_dir)
     from occstats.orchestrator import Interrupted, Orchestrator, signals_interrupt
 

@@ -449,3 +449,19 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sweep_staging(staging: Path, older_than: float) -> list[Path]:
+    """Remove downloads a killed run left behind (kill -9 runs no cleanup): `.fetch-*` files not
+    written to for `older_than` seconds. A live download writes as it goes and ends by the per-file
+    deadline, so with the deadline as the age no other run's file is touched."""
+    removed = []
+    cutoff = time.time() - older_than
+    for path in staging.glob(".fetch-*") if staging.is_dir() else ():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:
+            continue
+    return removed
