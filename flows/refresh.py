@@ -112,7 +112,7 @@ def refresh_all(data_dir: str | None = None, mirror: str | None = None, user_age
         for name, run in PRODUCT_FLOWS.items()
     }
     results = {name: report_of(state, name) for name, state in states.items()}
-    failed = [name for name, state in states.items() if state.is_failed()]
+    failed = [name for name, state in states.items() if not state.is_completed()]  # Failed or Crashed
     if failed:
         return Failed(message=f"failed releases in {', '.join(failed)}", data=results)
     return results

@@ -209,3 +209,17 @@ def test_downloads_a_killed_run_left_are_swept_and_live_ones_kept(tmp_path):
     assert sweep_staging(tmp_path, older_than=600) == [stale]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".fetch-live", "holdings.json"]
     assert sweep_staging(tmp_path / "absent", older_than=600) == []
+
+
+def test_a_crashed_product_run_is_a_failed_outcome_in_refresh_all_and_an_error_alone():
+    from prefect.states import Completed, Crashed, Failed
+
+    from flows.refresh import report_of
+
+    crashed = Crashed(data=ValueError("boom\nsecond line"))
+    [outcome] = report_of(crashed, "oes_timeseries")["outcomes"]
+    assert (outcome["state"], outcome["detail"]) == ("failed", "ValueError: boom")
+    with pytest.raises(ValueError, match="boom"):
+        report_of(crashed)
+    assert report_of(Failed(data={"outcomes": []})) == {"outcomes": []}, "a Failed run keeps its report"
+    assert report_of(Completed(data={"outcomes": []})) == {"outcomes": []}
