@@ -2,7 +2,10 @@
 
 Exit codes: 0 all good; 1 a release failed (others still finished); 2 a usage or configuration
 error; 3 only releases that upstream does not have (e.g. the mirror lacks 2006 and 2009); 4 (`audit`)
-a page quotes a figure that is stale, mislabeled or matches nothing; 5 (`check`) a release is new upstream.
+a page quotes a figure that is stale, mislabeled or matches nothing; 5 (`check`) a release is new upstream;
+130 / 143 a refresh stopped by Ctrl-C / SIGTERM (every table left at its last good version). After 0 or 3,
+`refresh` and `import` say "new: N release(s) curated" or "nothing new: no release curated, no table changed"
+just before their closing lines (where the data is, what changed, what next, what the exit code means).
 """
 
 from __future__ import annotations
@@ -41,26 +44,81 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 # -- refresh and import --------------------------------------------------------------------------
-def cmd_refresh(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    apply_prefect_environment(settings.local_dir)  # Prefect's home is local, even for an s3:// data dir
-    from flows.refresh import PRODUCT_FLOWS, refresh_all  # imported after PREFECT_* defaults are set
-    from occstats.pipeline import RunReport
-    from occstats.report import text_summary
+def _check_refresh_args(args: argparse.Namespace) -> Settings:
+    """Everything a refresh can get wrong, checked before Prefect is imported or started (a second, not 15)."""
+    from occstats.catalog import parse_years
+    from occstats.orchestrator import check_api_url
 
+    settings = _settings(args)  # data dir, mirror scheme, OCCSTATS_* numbers
     if args.years and not (args.product in REGISTRY and REGISTRY[args.product].takes_years):
         takes = ", ".join(f"`refresh {n}`" for n, p in REGISTRY.items() if p.takes_years)
         raise ConfigError(f"--years applies to {takes} only")
-    common = flow_parameters(settings)
-    if args.product == "all":
-        results = list(refresh_all(**common).values())  # one parent run, a subflow per product
-    else:
-        results = [PRODUCT_FLOWS[args.product](years=args.years, **common)]
+    if args.years:
+        REGISTRY[args.product].catalog.releases(parse_years(args.years))  # the catalog refuses years it cannot plan
+    check_api_url()
+    return settings
+
+
+def _curated_line(reports: Sequence[Any]) -> str:
+    """Whether this run brought anything new: the last line after exit 0 or 3, for schedulers to read."""
+    from occstats.pipeline import State
+
+    new = sum(1 for r in reports for o in r.outcomes if o.state is State.CURATED)
+    if new:
+        return f"new: {new} release{'s' if new != 1 else ''} curated"
+    if any(r.versions for r in reports):
+        return "new: no release curated, derived tables rebuilt"
+    return "nothing new: no release curated, no table changed"
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from occstats.fetch import sweep_staging
+    from occstats.raw import RawStore
+
+    settings = _check_refresh_args(args)
+    sweep_staging(RawStore(settings.raw_dir).staging_dir(), settings.fetch_deadline)  # what a kill -9 left behind
+    apply_prefect_environment(settings.local_dir)  # Prefect's home is local, even for an s3:// data dir
+    from occstats.orchestrator import Interrupted, Orchestrator, signals_interrupt
+
+    orchestrator = Orchestrator()
+    try:
+        with signals_interrupt():
+            orchestrator.start()  # says so first: the embedded server takes 10-20 s to start
+            from flows.refresh import PRODUCT_FLOWS, refresh_all, report_of  # after PREFECT_* defaults are set
+
+            common = flow_parameters(settings)  # never a secret: Prefect records parameters
+            if args.product == "all":  # one parent run, a subflow per product
+                results = list(report_of(refresh_all(**common, return_state=True)).values())
+            else:
+                results = [report_of(PRODUCT_FLOWS[args.product](years=args.years, **common, return_state=True))]
+    except Interrupted as stop:
+        orchestrator.exit_code = stop.exit_code  # the process ends right after the server stopped (atexit)
+        print(
+            f"occstats: stopped by {signal_name(stop)}: every table is at its last good version and no partial "
+            "raw file was kept; run the refresh again to finish",
+            file=sys.stderr,
+        )
+        return stop.exit_code
+    # the embedded server stops at exit, after Prefect has flushed its logs to it (atexit, in that order)
+    return _summarise(results, settings)
+
+
+def signal_name(stop: Any) -> str:
+    return "Ctrl-C (SIGINT)" if stop.exit_code == 130 else "SIGTERM" if stop.exit_code == 143 else str(stop)
+
+
+def _summarise(results: Sequence[dict], settings: Settings) -> int:
+    from occstats.pipeline import RunReport
+    from occstats.report import text_summary
+
     reports = [RunReport.from_dict(r) for r in results]
     for report in reports:
         print(text_summary(report))
+    code = max(r.exit_code for r in reports)
+    if code in (0, 3):
+        print(_curated_line(reports))
     print(_closing(reports, settings))
-    return max(r.exit_code for r in reports)
+    return code
 
 
 def flow_parameters(settings: Settings) -> dict[str, Any]:
@@ -90,6 +148,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     ]
     report = import_files(settings, args.product, files, str(args.year) if args.year else None)
     print(text_summary(report))
+    if report.exit_code in (0, 3):
+        print(_curated_line([report]))
     print(_closing([report], settings))
     return report.exit_code
 
@@ -385,7 +445,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"occstats {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("refresh", parents=[common], help="fetch, land, curate (runs the Prefect flow)")
+    p = sub.add_parser(
+        "refresh",
+        parents=[common],
+        help="fetch, land, curate (runs the Prefect flow)",
+        description=(
+            "Fetch, land and curate through the Prefect flow. With no PREFECT_API_URL it starts Prefect's embedded "
+            "server for the run (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, default 120) and stops it at "
+            "the end, however the run ends; with PREFECT_API_URL=http://HOST:4200/api it runs against that server. "
+            "Exit 0 all good, 1 a release failed (the flow run ends Failed), 2 a usage error, 3 only releases "
+            "upstream does not have, 130/143 stopped by Ctrl-C/SIGTERM; after 0 or 3 the last line is "
+            "'new: N releases curated' or 'nothing new: …'."
+        ),
+    )
     p.add_argument("product", choices=[*PRODUCTS, "all"])
     p.add_argument("--years", help="OES survey years, e.g. 2008,2010-2025 (default: every year in the catalog)")
     p.add_argument("--mirror", help=f"directory or http(s) prefix mirroring https://HOST/PATH (env {ENV_MIRROR})")

@@ -48,3 +48,15 @@ class ReleaseUnavailable(OccstatsError):
 
 class ConfigError(OccstatsError):
     """A command-line option or environment setting is wrong."""
+
+
+class FetchRefused(FetchError):
+    """A fetch that trying again will not change: a 403, or a host that cannot be reached at all.
+
+    Raised after at most one short retry, and never retried by the Prefect task: a wrong
+    User-Agent or a machine without network must cost seconds, not minutes of backoff.
+    """
+
+    def __init__(self, message: str, *, unreachable_host: str | None = None) -> None:
+        super().__init__(message)
+        self.unreachable_host = unreachable_host

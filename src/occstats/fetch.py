@@ -24,13 +24,14 @@ import urllib3
 from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.util.retry import Retry
 
-from occstats.errors import FetchError, ReleaseUnavailable
+from occstats.errors import FetchError, FetchRefused, ReleaseUnavailable
 from occstats.settings import Settings, redact
 
 log = logging.getLogger(__name__)
 
 CHUNK = 1 << 16
 RETRY_STATUSES = (429, 500, 502, 503, 504)  # 403, 404 and 410 are answers, never retried
+UNREACHABLE_RETRY_WAIT = 1.0  # a host that cannot be reached (no DNS answer, refused) is tried once more, after this
 MAX_REDIRECTS = 5
 BLS_DOMAIN = "bls.gov"
 
@@ -272,8 +273,8 @@ def _get(
                     raise FetchError(f"{redact(target)}: more than {MAX_REDIRECTS} redirects")
                 current = location
         except requests.RequestException as exc:
-            if attempt > settings.http_retries or not isinstance(exc, (requests.ConnectionError, requests.Timeout)):
-                raise FetchError(f"{redact(target)}: {type(exc).__name__}: {redact(str(exc))}") from exc
+            if _after_connection_error(exc, attempt, target, settings, deadline):
+                continue  # after its own short wait
             response = None
         else:
             if response.status_code not in RETRY_STATUSES or attempt > settings.http_retries:
@@ -289,6 +290,56 @@ def _get(
             )
         log.info("retrying %s in %.1f s (try %d)", redact(target), wait, attempt + 1)
         time.sleep(wait)
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """Why a host could not be reached at all ("name resolution failed", "connection refused"), or None.
+
+    Only failures to open a connection count (urllib3's NewConnectionError: no DNS answer, refused,
+    no route); a timeout means a network that may just be slow and keeps the normal retry policy.
+    """
+    if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.Timeout):
+        return None
+    cause = exc.args[0] if exc.args else None
+    cause = getattr(cause, "reason", cause)
+    if isinstance(cause, urllib3.exceptions.NameResolutionError):
+        return "name resolution failed"
+    if isinstance(cause, urllib3.exceptions.NewConnectionError):
+        text = str(cause).lower()
+        if "refused" in text:
+            return "connection refused"
+        if "unreachable" in text:
+            return "network unreachable"
+        return "no connection"
+    return None
+
+
+def _after_connection_error(
+    exc: requests.RequestException, attempt: int, target: str, settings: Settings, deadline: _Deadline
+) -> bool:
+    """A host that cannot be reached gets one short retry (no backoff helps offline), then FetchRefused.
+
+    Returns False for a failure that takes the normal retry policy, and raises once that is spent.
+    """
+    reason = unreachable(exc)
+    if reason is None:
+        if attempt > settings.http_retries or not isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+            raise FetchError(f"{redact(target)}: {type(exc).__name__}: {redact(str(exc))}") from exc
+        return False
+    if attempt > min(settings.http_retries, 1):
+        raise _unreachable_error(target, reason, settings) from exc
+    log.info("retrying %s in %.1f s (%s)", redact(target), UNREACHABLE_RETRY_WAIT, reason)
+    time.sleep(max(0.0, min(UNREACHABLE_RETRY_WAIT, settings.http_backoff, deadline.left())))
+    return True
+
+
+def _unreachable_error(target: str, reason: str, settings: Settings) -> FetchRefused:
+    host = urlsplit(target).netloc.rsplit("@", 1)[-1]
+    if settings.mirror:
+        hint = "is the mirror running? (--mirror, env OCCSTATS_MIRROR)"
+    else:
+        hint = "no network? point --mirror (env OCCSTATS_MIRROR) at a mirror directory or URL"
+    return FetchRefused(f"cannot reach {host} ({reason}): {hint}", unreachable_host=host)
 
 
 def _fetch_one(
@@ -313,7 +364,7 @@ def _fetch_one(
         if status in (404, 410):
             raise _NotFound(f"HTTP {status}")
         if status == 403:
-            raise FetchError(
+            raise FetchRefused(
                 f"{shown}: HTTP 403 Forbidden. BLS refuses clients without a contact User-Agent; "
                 f"set OCCSTATS_USER_AGENT (or --user-agent) to something like "
                 f"'occstats/0.1 (you@example.org)'. Sent: {settings.user_agent!r}"
@@ -375,7 +426,7 @@ def _stream_to_temp(
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         path.unlink(missing_ok=True)
         raise FetchError(f"{target}: download interrupted: {redact(str(exc))}") from exc
-    except FetchError:
+    except BaseException:  # a FetchError, or Ctrl-C / SIGTERM mid-download: no partial file stays behind
         path.unlink(missing_ok=True)
         raise
     return path, digest.hexdigest(), size
@@ -398,3 +449,19 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sweep_staging(staging: Path, older_than: float) -> list[Path]:
+    """Remove downloads a killed run left behind (kill -9 runs no cleanup): `.fetch-*` files not
+    written to for `older_than` seconds. A live download writes as it goes and ends by the per-file
+    deadline, so with the deadline as the age no other run's file is touched."""
+    removed = []
+    cutoff = time.time() - older_than
+    for path in staging.glob(".fetch-*") if staging.is_dir() else ():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:
+            continue
+    return removed

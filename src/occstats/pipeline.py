@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 
@@ -31,8 +32,8 @@ from occstats import products, schema, untitled
 from occstats.catalog import Release
 from occstats.classification import Classification, codes_in_system
 from occstats.drift import pick_baseline
-from occstats.errors import OccstatsError, ReleaseUnavailable, ValidationError
-from occstats.fetch import Validators, fetch, sha256_file
+from occstats.errors import FetchRefused, OccstatsError, ReleaseUnavailable, ValidationError
+from occstats.fetch import Validators, fetch, mirror_url, sha256_file
 from occstats.fingerprint import code_version
 from occstats.holdings import Curated, Holdings, now
 from occstats.labels import release_label
@@ -137,6 +138,7 @@ class Context:
     _summaries: dict[str, dict[ReleaseValues, ReleaseState]] = field(default_factory=dict)
     _classification: Classification | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)  # releases are prepared in parallel
+    unreachable: dict[str, str] = field(default_factory=dict)  # host -> why: not tried again this run
 
     @classmethod
     def open(cls, settings: Settings, product: str) -> Context:
@@ -201,7 +203,14 @@ def _fetch_release(ctx: Context, release: Release) -> Acquired | Outcome:
     try:
         fetched = fetch(release.urls, ctx.raw.staging_dir(), ctx.settings, previous=remembered if held else None)
     except ReleaseUnavailable as exc:
+        landed = ctx.raw.latest(ctx.name, release.release_id)
+        if landed is not None:  # held (imported, or fetched when upstream still served it): curate what is held
+            return Acquired(release.release_id, landed, False, f"held; {exc}")
         return ctx.outcome(release.release_id, State.UNAVAILABLE if release.expected else State.NOT_YET, str(exc))
+    except FetchRefused as exc:  # retrying would not change it: a failed release now, not after task retries
+        if exc.unreachable_host:
+            ctx.unreachable[exc.unreachable_host] = str(exc)
+        return failure(ctx, release.release_id, exc)
     validators = Validators(fetched.etag, fetched.last_modified, fetched.sha256)
     if not fetched.changed:
         assert held is not None  # a conditional request was made only with a held landing to fall back on
@@ -218,13 +227,26 @@ def _fetch_release(ctx: Context, release: Release) -> Acquired | Outcome:
     }
     display = Path(fetched.url).name
     known = release.release_id if release.ref_year is not None else None
-    found = _identify(ctx, fetched.path, display, known, None, provenance, fetched.sha256, move=True)
-    if isinstance(found, Outcome):
-        return found
-    landing, new = ctx.raw.land(
-        ctx.name, found, fetched.path, file_name=display, provenance=provenance, move=True, sha256=fetched.sha256
-    )
+    try:
+        found = _identify(ctx, fetched.path, display, known, None, provenance, fetched.sha256, move=True)
+        if isinstance(found, Outcome):
+            return found
+        landing, new = ctx.raw.land(
+            ctx.name, found, fetched.path, file_name=display, provenance=provenance, move=True, sha256=fetched.sha256
+        )
+    except BaseException:  # an error or an interrupt before landing: the staged download goes too
+        fetched.path.unlink(missing_ok=True)
+        raise
     return Acquired(found, landing, new, fetched.reason, url, validators)
+
+
+def _unreachable(ctx: Context, item: Input) -> Outcome | None:
+    """A release served by a host this run already found unreachable fails at once, with the same line."""
+    if not isinstance(item, Release) or not ctx.unreachable:
+        return None
+    host = urlsplit(mirror_url(item.urls[0], ctx.settings.mirror)).netloc.rsplit("@", 1)[-1]
+    why = ctx.unreachable.get(host)
+    return ctx.outcome(item.release_id, State.FAILED, why) if why else None
 
 
 def _import_file(ctx: Context, item: FileInput) -> Acquired | Outcome:
@@ -541,6 +563,26 @@ class _Progress:
         log.info("[%*d/%d] %s %s%s%s", width, done, total, outcome.label, outcome.state.value, extra, detail)
 
 
+def _acquire_all(ctx: Context, inputs: Sequence[Input], runner: Runner, progress: _Progress) -> list[Acquired]:
+    """Fetch and land each input, one at a time (the network and the raw store's landing); the landed ones."""
+    landed: list[Acquired] = []
+    for item in inputs:
+        label = item.release_id if isinstance(item, Release) else item.label
+        if (blocked := _unreachable(ctx, item)) is not None:
+            progress.add(blocked)
+            continue
+        try:
+            acquired = runner(acquire, ctx, item, label=f"fetch {ctx.name} {label}")
+        except Exception as exc:  # noqa: BLE001 - one release's failure is recorded; the others go on
+            progress.add(failure(ctx, label, exc))
+            continue
+        if isinstance(acquired, Outcome):
+            progress.add(acquired)
+        else:
+            landed.append(acquired)
+    return landed
+
+
 def run(settings: Settings, product: str, inputs: Sequence[Input], *, runner: Runner = direct) -> RunReport:
     """acquire -> prepare for each input, then publish and derive: the only loop over releases.
 
@@ -550,18 +592,7 @@ def run(settings: Settings, product: str, inputs: Sequence[Input], *, runner: Ru
     ctx = Context.open(settings, product)
     progress = _Progress(ctx, len(inputs))
     ready: list[Prepared] = []
-    landed: list[Acquired] = []
-    for item in inputs:  # one at a time: the network and the raw store's landing
-        label = item.release_id if isinstance(item, Release) else item.label
-        try:
-            acquired = runner(acquire, ctx, item, label=f"fetch {product} {label}")
-        except Exception as exc:  # noqa: BLE001 - one release's failure is recorded; the others go on
-            progress.add(failure(ctx, label, exc))
-            continue
-        if isinstance(acquired, Outcome):
-            progress.add(acquired)
-        else:
-            landed.append(acquired)
+    landed = _acquire_all(ctx, inputs, runner, progress)
     # Parsing and validating releases are independent: concurrently (settings.concurrency at a time).
     labels = [f"curate {product} {a.release}" for a in landed]
     for acquired, result in zip(landed, map_step(runner, prepare, ctx, landed, labels), strict=True):
