@@ -193,9 +193,16 @@ def test_import_says_whether_anything_new_was_curated(tmp_path, capsys):
     old.write_bytes(oes_zip(2021))
     data = str(tmp_path / "data")
     assert main(["import", "oes", str(old), "--data-dir", data, "-q"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "new: 1 release curated"
+    assert _before_closing(capsys.readouterr().out) == "new: 1 release curated"
     assert main(["import", "oes", str(old), "--data-dir", data, "-q"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "nothing new: no release curated, no table changed"
+    assert _before_closing(capsys.readouterr().out) == "nothing new: no release curated, no table changed"
+
+
+def _before_closing(out: str) -> str:
+    """The line just before the closing lines (which begin 'data directory: ...')."""
+    lines = out.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if line.startswith("data directory: ")]
+    return lines[at - 1]
 
 
 def test_downloads_a_killed_run_left_are_swept_and_live_ones_kept(tmp_path):
