@@ -59,7 +59,7 @@ def _product_flow(product: Product) -> Flow:
         settings = _settings(data_dir, mirror, user_agent)
         result = pipeline.refresh(settings, product.name, parse_years(years), runner=TaskRunner(settings))
         create_markdown_artifact(
-            key=f"{product.name}-refresh",
+            key=f"{product.name.replace('_', '-')}-refresh",  # Prefect keys: lowercase, digits, dashes
             markdown=report.markdown([result]),
             description=f"occstats {product.name} refresh",
         )

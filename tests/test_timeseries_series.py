@@ -52,9 +52,9 @@ def figures(hourly_median: str) -> dict[str, tuple[str, str]]:
 
 def ts_release(year: int, lines: list[tuple[str, str, str, str]]) -> tb.Release:
     release = tb.Release(release=(f"{year}A01", f"May {year}"))
-    for area_type, area, industry, hourly_median in lines:
+    for area_type, area, industry, hourly_median, *occupation in lines:
         for datatype, (value, footnote) in figures(hourly_median).items():
-            series = f"OEU{area_type}{area}{industry}292072{datatype}"
+            series = f"OEU{area_type}{area}{industry}{occupation[0] if occupation else '292072'}{datatype}"
             release.lines.append(tb.line(series, value, footnote, year=str(year)))
     return release
 
@@ -70,6 +70,7 @@ def data_dir(curated_data, tmp_path_factory):
     crosswalk = root / "soc_2010_to_2018_crosswalk.xlsx"
     header = ["2010 SOC Code", "2010 SOC Title", "2018 SOC Code", "2018 SOC Title"]
     rows = [
+        ["11-1011", "Chief Executives", "11-1011", "Chief Executives"],
         ["29-2071", "Medical Records and Health Information Technicians", "29-2072", "Medical Records Specialists"],
         ["29-2071", "Medical Records and Health Information Technicians", "29-9021", "Health Information"],
     ]
@@ -77,13 +78,15 @@ def data_dir(curated_data, tmp_path_factory):
     crosswalk.write_bytes(workbook_bytes({"Sorted by 2010": sheet}))
     soc = import_files(settings, "soc", [crosswalk])
     assert [o.state for o in soc.outcomes] == [State.CURATED], soc.outcomes[0].detail
-    tb.OCCUPATIONS.append(("292072", "Medical Records Specialists", "3"))
+    added = [("292072", "Medical Records Specialists", "3"), ("111011", "Chief Executives", "3")]
+    tb.OCCUPATIONS.extend(added)
     try:
         releases = {
             2025: [
                 ("N", "0000000", "000000", HOURLY["national_2025"]),
                 ("S", "0600000", "000000", HOURLY["california_2025"]),
                 ("N", "0000000", "622100", HOURLY["hospitals_2025"]),
+                ("N", "0000000", "000000", "90.05", "111011"),  # for the card (EP carries 11-1011)
             ],
             2022: [("N", "0000000", "000000", HOURLY["national_2022"])],
         }
@@ -92,7 +95,7 @@ def data_dir(curated_data, tmp_path_factory):
             report = import_files(settings, "oes_timeseries", [path])
             assert [o.state for o in report.outcomes] == [State.CURATED], report.outcomes[0].detail
     finally:
-        tb.OCCUPATIONS.pop()
+        del tb.OCCUPATIONS[-len(added) :]
     return data
 
 
@@ -159,3 +162,27 @@ def test_an_area_or_industry_not_held_is_one_clear_error(capsys, data_dir, optio
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and words in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+def _shas(node) -> set[str]:
+    if isinstance(node, dict):
+        return set().union(*(_shas(v) for v in node.values())) if node else set()
+    if isinstance(node, list):
+        return set().union(*(_shas(v) for v in node)) if node else set()
+    return {node} if isinstance(node, str) and len(node) == 64 and node.isalnum() else set()
+
+
+def test_cards_keep_to_the_national_workbooks(data_dir):
+    """A card cites the national workbooks: the time series' rows (a newer release here) never reach it."""
+    from occstats.cards import build_card
+
+    store = Store(data_dir / "curated")
+    shas = {
+        family: set(store.read("oes_wages", where=pc.field("dataset") == family)["source_sha256"].to_pylist())
+        for family in ("oes_national", "oes_timeseries")
+    }
+    card = build_card(store, "11-1011")
+    cited = _shas(card)
+    assert cited & shas["oes_national"], "the card cites the national workbooks"
+    assert not cited & shas["oes_timeseries"]
+    assert "OES May 2025" not in json.dumps(card, default=str)

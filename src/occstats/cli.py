@@ -111,10 +111,14 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
-    from occstats.inventory import table_inventory
+    from occstats.inventory import release_inventory, table_inventory
 
-    rows = table_inventory(_curated(args))
-    columns = ["table", "version", "rows", "last_write", "releases"]
+    if args.releases:
+        rows = release_inventory(_curated(args))
+        columns = ["table", "release", "family", "rows", "files"]
+    else:
+        rows = table_inventory(_curated(args))
+        columns = ["table", "version", "rows", "last_write", "releases"]
     if args.format == "json":
         print(json.dumps(jsonable(rows), indent=2))
     else:
@@ -349,6 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_query)
 
     p = sub.add_parser("tables", parents=[common], help="each table: version, rows, last write, releases")
+    p.add_argument(
+        "--releases", action="store_true", help="one line per table x release and family (dataset): rows, files"
+    )
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(handler=cmd_tables)
 
