@@ -80,6 +80,7 @@ def test_refresh_lands_the_data_file_and_each_code_list_then_a_rerun_is_a_no_op(
     second = refresh_product(settings, PRODUCT)
     assert states(second) == {"2025": State.UNCHANGED}
     assert "not modified (304)" in second.outcomes[0].detail
+    assert "already curated from this file" in second.outcomes[0].detail, "not parsed again"
     assert second.versions == {}
     assert manifests(settings) == landed, "nothing new landed"
     assert {t: Store(settings.curated_dir).version(t) for t in versions} == versions
@@ -126,6 +127,7 @@ def test_import_takes_the_code_lists_from_beside_the_data_file(settings, tmp_pat
     landed = manifests(settings)
     again = import_files(settings, PRODUCT, sorted(folder.iterdir()))
     assert states(again) == {"2025": State.UNCHANGED} and "already imported" in again.outcomes[0].detail
+    assert "already curated from this file" in again.outcomes[0].detail
     assert manifests(settings) == landed, "each file compared with its own latest landing: nothing new"
     with pytest.raises(ConfigError, match="import the release's data file"):
         import_files(settings, PRODUCT, [folder / "oe.area"])

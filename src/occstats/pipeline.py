@@ -349,7 +349,7 @@ def _identify(
 def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
     """Parse, validate and check the codes of one landed release, unless it was already curated from this file."""
     landing = acquired.landing
-    if not acquired.anything_new and _already_curated(ctx, acquired.release, landing.sha256):
+    if not acquired.anything_new and _already_curated(ctx, acquired):
         detail = f"{acquired.how}; already curated from this file"
         return ctx.outcome(acquired.release, State.UNCHANGED, detail, sha256=landing.sha256, raw_path=str(landing.path))
     beside = {"companions": {c.name: c.landing.path for c in acquired.companions}} if acquired.companions else {}
@@ -411,12 +411,18 @@ def _check_codes(ctx: Context, parsed: ParsedRelease) -> str | None:
     return None
 
 
-def _already_curated(ctx: Context, release: str, sha256: str) -> bool:
-    held = ctx.holdings.curated(release)
+def _already_curated(ctx: Context, acquired: Acquired) -> bool:
+    """Curated from these very files by this code, and every table it fed still holds rows from them.
+
+    A table fed from a companion (the time series' areas, from oe.area) carries that file's sha256.
+    """
+    sha256 = acquired.landing.sha256
+    held = ctx.holdings.curated(acquired.release)
     if held is None or held.sha256 != sha256 or held.code_version != code_version():
         return False
+    files = {sha256, *(c.landing.sha256 for c in acquired.companions)}
     tables = held.tables or tuple(t.name for t in ctx.product.tables)
-    return all(any(sha256 in state.sources for state in ctx.summary(name).values()) for name in tables)
+    return all(any(files & state.sources for state in ctx.summary(name).values()) for name in tables)
 
 
 # -- publish ----------------------------------------------------------------------------------------
