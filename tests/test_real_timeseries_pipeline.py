@@ -87,3 +87,19 @@ def test_the_plain_mirror_without_the_data_file_reports_it_unavailable(mirror: P
     report = refresh_product(dataclasses.replace(settings, task_retries=0), "oes_timeseries")
     assert [o.state for o in report.outcomes] == [State.UNAVAILABLE] and report.exit_code == 3
     assert "oe.data.0.Current" in report.outcomes[0].detail
+
+
+def test_every_state_postal_code_names_the_state_oe_area_lists(mirror: Path):
+    """places.STATES (what `series --area CA` reads) against BLS's own oe.area: same FIPS codes, same names."""
+    from occstats import places
+
+    text = (mirror / "download.bls.gov/pub/time.series/oe/oe.area").read_text()
+    header, *rows = [[f.strip() for f in line.split("\t")] for line in text.splitlines() if line.strip()]
+    states = {
+        r[header.index("state_code")]: r[header.index("area_name")]
+        for r in rows
+        if r[header.index("areatype_code")] == "S"
+    }
+    assert states == {fips: name for fips, name in places.STATES.values()}
+    for postal in places.STATES:
+        assert places.area(postal).codes[0] in {r[header.index("area_code")] for r in rows}, postal

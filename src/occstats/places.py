@@ -4,7 +4,7 @@ The families write areas their own way (the national workbooks '99', the time se
 '0000000' the nation, state FIPS + '00000' a state, '00' + CBSA code a metropolitan area), so an
 area a user names (a postal code 'CA', a FIPS code '06', a CBSA code '31080', or a code as published)
 becomes the set of codes it is published under, with the area type it must have. Declarations only;
-the postal codes and names are checked against BLS's own oe.area in tests/test_real_timeseries.py.
+the postal codes and names are checked against BLS's own oe.area in tests/test_real_timeseries_pipeline.py.
 """
 
 from __future__ import annotations
