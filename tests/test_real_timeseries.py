@@ -68,8 +68,14 @@ def test_counts_and_generic_checks(parsed):
 
 
 def test_every_national_cross_industry_figure_equals_the_workbook(parsed, workbook):
-    estimates = {r["soc_code"]: r for r in national(parsed, "oes_estimates")}
-    wages = {(r["soc_code"], r["basis"], r["statistic"]): r for r in national(parsed, "oes_wages")}
+    assert_equals_workbook(national(parsed, "oes_estimates"), national(parsed, "oes_wages"), workbook)
+
+
+def assert_equals_workbook(estimate_rows: list[dict], wage_rows: list[dict], workbook: list[dict]) -> None:
+    """Every national cross-industry time-series figure (rows of oes_estimates / oes_wages) equals the workbook's."""
+    estimates = {r["soc_code"]: r for r in estimate_rows}
+    wages = {(r["soc_code"], r["basis"], r["statistic"]): r for r in wage_rows}
+    assert len(estimates) == len(estimate_rows) and len(wages) == len(wage_rows), "one row per code (and statistic)"
     book_codes = {row["OCC_CODE"] for row in workbook}
     assert estimates and set(estimates) <= book_codes, "every time-series occupation is in the workbook"
     # The time series leaves out the broad and minor groups that only repeat their one detailed

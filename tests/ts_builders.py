@@ -84,7 +84,9 @@ NURSES = {
 }
 # Annual-only (teachers): hourly figures are '-' with footnote 4; one metro's employment not released (8).
 TEACHERS = {**NURSES, **{code: ("-", "4") for code in ("03", "06", "07", "08", "09", "10")}}
-TEACHERS.update({"01": ("1417380", ""), "04": ("67920", ""), "13": ("63680", "")})
+# Their annual figures in order (p10 <= p25 <= median <= p75 <= p90), as the wage checks require.
+TEACHERS.update({"01": ("1417380", ""), "04": ("67920", ""), "11": ("46380", ""), "12": ("52300", "")})
+TEACHERS.update({"13": ("63680", ""), "14": ("80160", ""), "15": ("101310", "")})
 # Top-coded: the upper percentiles are '-' with footnote 5.
 ANESTHESIOLOGISTS = {**NURSES, **{code: ("-", "5") for code in ("08", "09", "10", "13", "14", "15")}}
 NOT_RELEASED = {**NURSES, **{code: ("-", "8") for code in ("01", "02", "16", "17")}}

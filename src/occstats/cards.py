@@ -95,14 +95,16 @@ class CardData:
                 self.all_occupations[row["base_year"]] = row["change_pct"]
         self.wages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.estimates: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # The national workbooks' family only: cards cite them; the time series' rows share the tables.
+        national = pc.field("dataset") == "oes_national"
         if store.exists("oes_wages"):
-            wage_where = pc.field("statistic").isin(PERCENTILES)
+            wage_where = national & pc.field("statistic").isin(PERCENTILES)
             if codes:
                 wage_where &= pc.field("soc_code").isin(codes)
             for row in store.read("oes_wages", where=wage_where, columns=_OES_COLS).to_pylist():
                 self.wages[row["soc_code"]].append(row)
         if store.exists("oes_estimates"):
-            est_where = pc.field("soc_code").isin(codes) if codes else None
+            est_where = national & pc.field("soc_code").isin(codes) if codes else national
             for row in store.read("oes_estimates", where=est_where, columns=_EST_COLS).to_pylist():
                 self.estimates[row["soc_code"]].append(row)
 

@@ -66,3 +66,13 @@ def parse_years(spec: str | None) -> list[int] | None:
             raise ConfigError(f"year range {part!r} runs backwards")
         years.update(range(first, last + 1))
     return sorted(years)
+
+
+def companions(catalog: object, release: Release) -> dict[str, tuple[str, ...]]:
+    """The files a catalog declares to land beside a release's own file: file name -> URLs tried in order.
+
+    The hook is optional (`companions(release)` on the catalog entry): most products are one file a
+    release; the OEWS time series is a data file and the code lists its parser needs beside it.
+    """
+    hook = getattr(catalog, "companions", None)
+    return dict(hook(release)) if hook is not None else {}

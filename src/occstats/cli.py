@@ -233,10 +233,14 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
-    from occstats.inventory import table_inventory
+    from occstats.inventory import release_inventory, table_inventory
 
-    rows = table_inventory(_curated(args))
-    columns = ["table", "version", "rows", "last_write", "releases", "by_family"]
+    if args.releases:
+        rows = release_inventory(_curated(args))
+        columns = ["table", "release", "family", "rows", "files"]
+    else:
+        rows = table_inventory(_curated(args))
+        columns = ["table", "version", "rows", "last_write", "releases", "by_family"]
     if args.format == "json":
         print(json.dumps(jsonable(rows), indent=2))
     else:
@@ -321,19 +325,30 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
 
 def cmd_series(args: argparse.Namespace) -> int:
+    from occstats import places
     from occstats.lineage import from_store, series
 
     if args.first is not None and args.last is not None and args.first > args.last:
         raise ConfigError(f"--from {args.first} is after --to {args.last}: the range holds no year")
+    place, industry = places.area(args.area), places.industry(args.industry)
     store = _curated(args)
     rows = series(
-        store, from_store(store), args.code, args.measure, first=args.first, last=args.last, system=args.system
+        store,
+        from_store(store),
+        args.code,
+        args.measure,
+        first=args.first,
+        last=args.last,
+        system=args.system,
+        place=place,
+        industry=industry,
     )
     if args.format == "json":
         print(json.dumps(jsonable(rows), indent=2))
         return 0
     columns = [
         "release",
+        "dataset",
         "soc_system",
         "soc_code",
         "value",
@@ -500,6 +515,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_query)
 
     p = sub.add_parser("tables", parents=[common], help="each table: version, rows, last write, releases")
+    p.add_argument(
+        "--releases", action="store_true", help="one line per table x release and family (dataset): rows, files"
+    )
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(handler=cmd_tables)
 
@@ -530,6 +548,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="first", type=int, help="first reference year")
     p.add_argument("--to", dest="last", type=int, help="last reference year")
     p.add_argument("--system", help="the classification CODE belongs to (default: the latest that has it)")
+    p.add_argument(
+        "--area",
+        help="a state (postal code CA or FIPS 06), a metropolitan CBSA code (31080) or a time-series area code "
+        "(0600000); default the nation, from the national workbooks where a release has both families",
+    )
+    p.add_argument("--industry", help="an industry code as BLS publishes it (622100, 31--33); default cross-industry")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(handler=cmd_series)
 

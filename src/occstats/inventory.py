@@ -49,3 +49,30 @@ def table_inventory(store: Store) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def release_inventory(store: Store) -> list[dict[str, Any]]:
+    """One row per table x release (x family, where the table keys releases by dataset): rows and source files.
+
+    What a refresh replaces as a unit, so a reader sees how many rows each release of each family holds.
+    """
+    rows = []
+    for name in store.names():
+        tbl = TABLES.get(name)
+        if tbl is None:
+            continue
+        keys = list(tbl.release_key)
+        for release, state in sorted(store.release_summary(tbl).items(), key=lambda kv: tuple(map(str, kv[0]))):
+            values = dict(zip(keys, release, strict=True))
+            rows.append(
+                {
+                    "table": name,
+                    "release": describe_releases(
+                        [k for k in keys if k != "dataset"], [tuple(v for k, v in values.items() if k != "dataset")]
+                    ),
+                    "family": values.get("dataset", ""),
+                    "rows": state.rows,
+                    "files": len(state.sources),
+                }
+            )
+    return rows

@@ -59,6 +59,8 @@ def release_label(product: str, release_id: str) -> str:
     """
     if product == "oes" and release_id.isdigit():
         return oes_label(int(release_id))
+    if product == "oes_timeseries" and release_id.isdigit():
+        return f"{oes_label(int(release_id))} time series"
     ep = re.fullmatch(r"(\d{4})-(\d{4})", release_id)
     if product == "ep" and ep:
         return ep_label(int(ep.group(1)), int(ep.group(2)))

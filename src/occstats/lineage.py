@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 from occstats.classification import Classification, Usage, set_relationship, structural_level
 from occstats.errors import ConfigError
 from occstats.labels import ep_label, oes_label, summarize
-from occstats.schema import WAGE_STATISTICS
+from occstats.places import CROSS_INDUSTRY, NATIONAL, Place
+from occstats.schema import DATASETS, WAGE_STATISTICS
 from occstats.sources.soc import layout
 from occstats.sources.soc.layout import CROSSWALKS
 from occstats.store import Store
@@ -149,33 +150,69 @@ def lineage(cls: Classification, code: str, system: str | None = None) -> list[d
 
 
 # -- series ----------------------------------------------------------------------------------------
-def _figures(store: Store, measure: str, first: int | None, last: int | None) -> dict[int, dict[str, Any]]:
-    """ref_year -> {soc_system, label, figures: {code: (value, status)}} from the OES tables."""
-    where = pc.field("dataset") == "oes_national"
+def _where(place: Place, industry: str) -> pc.Expression:
+    """The rows of one area and industry, in whichever family publishes them.
+
+    The nation, cross-industry, is the national workbooks' every row and the time series' rows for
+    area 0000000, industry 000000, all ownerships.
+    """
+    if place.national and industry == CROSS_INDUSTRY:
+        national = (pc.field("area_type") == "national") & (pc.field("naics_code") == CROSS_INDUSTRY)
+        return (pc.field("dataset") == "oes_national") | (national & (pc.field("ownership_code") == "1235"))
+    return (
+        (pc.field("area_type") == place.area_type)
+        & pc.field("area_code").isin(list(place.codes))
+        & (pc.field("naics_code") == industry)
+    )
+
+
+def _preference(dataset: str) -> int:
+    """Where two families publish the same release's figure, the first in schema.DATASETS is shown:
+    the national workbooks before the time series (the same figures, checked equal for May 2025;
+    the workbook is the file BLS has published for every release)."""
+    return DATASETS.index(dataset) if dataset in DATASETS else len(DATASETS)
+
+
+def _figures(
+    store: Store,
+    measure: str,
+    first: int | None,
+    last: int | None,
+    place: Place = NATIONAL,
+    industry: str = CROSS_INDUSTRY,
+) -> dict[int, dict[str, Any]]:
+    """ref_year -> {soc_system, label, dataset, figures: {code: (value, status)}} from the OES tables.
+
+    One family per release: the preferred one among those that publish the area and industry that year.
+    """
+    where = _where(place, industry)
     if first is not None:
         where &= pc.field("ref_year") >= first
     if last is not None:
         where &= pc.field("ref_year") <= last
+    keys = ["dataset", "ref_year", "ref_month", "soc_system", "soc_code", "occ_level"]
     if measure == "employment":
-        cols = ["ref_year", "ref_month", "soc_system", "soc_code", "occ_level", "employment", "employment_status"]
+        cols = [*keys, "employment", "employment_status"]
         data = store.read("oes_estimates", where=where, columns=cols)
     else:
         basis, stat = WAGE_MEASURES[measure]
-        cols = ["ref_year", "ref_month", "soc_system", "soc_code", "occ_level", "value", "status"]
+        cols = [*keys, "value", "status"]
         data = store.read(
             "oes_wages",
             columns=cols,
             where=where & (pc.field("basis") == basis) & (pc.field("statistic") == stat),
         )
-    releases: dict[int, dict[str, Any]] = {}
-    for year, month, system, code, level, value, status in zip(
+    families: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for dataset, year, month, system, code, level, value, status in zip(
         *(data.column(c).to_pylist() for c in cols), strict=True
     ):
-        entry = releases.setdefault(year, {"system": system, "month": month, "figures": {}})
+        entry = families[year].setdefault(
+            dataset, {"system": system, "month": month, "dataset": dataset, "figures": {}}
+        )
         # From 2017 some codes appear as both broad and detailed, with identical figures.
         if code not in entry["figures"] or level == "detailed":
             entry["figures"][code] = (value, status)
-    return releases
+    return {year: min(by.values(), key=lambda e: _preference(e["dataset"])) for year, by in families.items()}
 
 
 def series(
@@ -187,7 +224,10 @@ def series(
     first: int | None = None,
     last: int | None = None,
     system: str | None = None,
+    place: Place = NATIONAL,
+    industry: str = CROSS_INDUSTRY,
 ) -> list[dict[str, Any]]:
+    """One row per release of the occupation's figure, for the nation (default) or one area and industry."""
     if measure not in MEASURES:
         raise ConfigError(f"unknown measure {measure!r}; measures: {', '.join(MEASURES)}")
     if not store.exists("oes_estimates"):
@@ -195,7 +235,14 @@ def series(
     start = anchor(cls, code, system)
     group = structural_level(start.code) != "detailed"
     rows = []
-    releases = _figures(store, measure, first, last)
+    releases = _figures(store, measure, first, last, place, industry)
+    if not releases and not (place.national and industry == CROSS_INDUSTRY):
+        where = place.label if industry == CROSS_INDUSTRY else f"{place.label}, industry {industry}"
+        raise ConfigError(
+            f"no curated OES release publishes {where} ({place.area_type} area {', '.join(place.codes)})"
+            f"{'' if first is None and last is None else ' in the years asked'}: the OEWS time series has every "
+            "state, metropolitan area and industry of its release (`occstats refresh oes_timeseries`)"
+        )
     held = sorted(releases)
     years = range(first or (held[0] if held else 0), (last or (held[-1] if held else -1)) + 1)
     for year in years:
@@ -208,11 +255,13 @@ def series(
         release_system = entry["system"]
         label = oes_label(year, entry["month"])
         if group:
-            rows.append(_published_total(cls, start, label, year, release_system, entry["figures"]))
+            total = _published_total(cls, start, label, year, release_system, entry["figures"])
+            rows.append({**total, "dataset": entry["dataset"]})
             continue
         links = [link for link in cls.links(start.system, start.code, release_system) if link.code in entry["figures"]]
         row: dict[str, Any] = {
             "release": label,
+            "dataset": entry["dataset"],  # the family the figure is from (oes_national where both have it)
             "ref_year": year,
             "soc_system": release_system,
             "soc_code": None,
@@ -280,6 +329,7 @@ def series(
 
 _EMPTY: dict[str, Any] = {
     "release": None,
+    "dataset": None,
     "ref_year": None,
     "soc_system": None,
     "soc_code": None,

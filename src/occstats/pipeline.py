@@ -29,10 +29,10 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 
 from occstats import products, schema, untitled
-from occstats.catalog import Release
+from occstats.catalog import Release, companions
 from occstats.classification import Classification, codes_in_system
 from occstats.drift import pick_baseline
-from occstats.errors import FetchRefused, OccstatsError, ReleaseUnavailable, ValidationError
+from occstats.errors import ConfigError, FetchRefused, OccstatsError, ReleaseUnavailable, SourceError, ValidationError
 from occstats.fetch import Validators, fetch, mirror_url, sha256_file
 from occstats.fingerprint import code_version
 from occstats.holdings import Curated, Holdings, now
@@ -94,8 +94,19 @@ Input = Release | FileInput
 
 
 @dataclass(frozen=True)
+class Companion:
+    """A file landed with a release's own file because the parser needs it beside it (a code list)."""
+
+    name: str
+    landing: Landing
+    new_landing: bool
+    url: str | None = None
+    validators: Validators | None = None
+
+
+@dataclass(frozen=True)
 class Acquired:
-    """A file in the raw store, ready to curate."""
+    """A file in the raw store, ready to curate (with the companion files its catalog entry declares)."""
 
     release: str
     landing: Landing
@@ -103,6 +114,12 @@ class Acquired:
     how: str  # "downloaded", "not modified (304)", "imported", …
     url: str | None = None  # the catalog URL it answers, remembered once it is curated
     validators: Validators | None = None
+    companions: tuple[Companion, ...] = ()
+
+    @property
+    def anything_new(self) -> bool:
+        """A new landing of the release's file or of any companion: the release must be parsed again."""
+        return self.new_landing or any(c.new_landing for c in self.companions)
 
 
 @dataclass(frozen=True)
@@ -214,7 +231,8 @@ def _fetch_release(ctx: Context, release: Release) -> Acquired | Outcome:
     validators = Validators(fetched.etag, fetched.last_modified, fetched.sha256)
     if not fetched.changed:
         assert held is not None  # a conditional request was made only with a held landing to fall back on
-        return Acquired(held.release_id, held, False, fetched.reason, url, validators)
+        beside = _fetch_companions(ctx, release, held.release_id, held.file_name)
+        return Acquired(held.release_id, held, False, fetched.reason, url, validators, beside)
     assert fetched.path is not None
     provenance = {
         "origin": "mirror" if ctx.settings.mirror else "upstream",
@@ -237,7 +255,52 @@ def _fetch_release(ctx: Context, release: Release) -> Acquired | Outcome:
     except BaseException:  # an error or an interrupt before landing: the staged download goes too
         fetched.path.unlink(missing_ok=True)
         raise
-    return Acquired(found, landing, new, fetched.reason, url, validators)
+    beside = _fetch_companions(ctx, release, found, display)
+    return Acquired(found, landing, new, fetched.reason, url, validators, beside)
+
+
+def _fetch_companions(ctx: Context, release: Release, release_id: str, display: str) -> tuple[Companion, ...]:
+    """Fetch (conditionally) and land each companion file the catalog declares, under the same release.
+
+    Each is its own immutable landing with its manifest and sha256; a companion upstream lacks is
+    an error naming it (the release cannot be parsed without it), never a silent gap.
+    """
+    landed = []
+    for name, urls in companions(ctx.product.catalog, release).items():
+        remembered = ctx.holdings.validators(urls[0])
+        held = ctx.raw.with_sha256(ctx.name, remembered.sha256) if remembered and remembered.sha256 else None
+        try:
+            fetched = fetch(urls, ctx.raw.staging_dir(), ctx.settings, previous=remembered if held else None)
+        except ReleaseUnavailable as exc:
+            raise SourceError(name, f"{display} needs it beside it, and it is not available: {exc}") from exc
+        validators = Validators(fetched.etag, fetched.last_modified, fetched.sha256)
+        provenance = {
+            "origin": "mirror" if ctx.settings.mirror else "upstream",
+            "url": fetched.url,
+            "fetched_from": fetched.fetched_from,
+            "fetched_at": fetched.fetched_at,
+            "etag": fetched.etag,
+            "last_modified": fetched.last_modified,
+            "user_agent": fetched.user_agent,
+        }
+        if fetched.changed:
+            assert fetched.path is not None
+            source, move = fetched.path, True
+        else:
+            assert held is not None  # a conditional request was made only with a held landing to fall back on
+            source, move = held.path, False  # the same bytes, held under another release: land them here too
+        landing, new = ctx.raw.land(
+            ctx.name,
+            release_id,
+            source,
+            file_name=name,
+            provenance=provenance,
+            move=move,
+            sha256=fetched.sha256,
+            companion_of=display,
+        )
+        landed.append(Companion(name, landing, new, urls[0], validators))
+    return tuple(landed)
 
 
 def _unreachable(ctx: Context, item: Input) -> Outcome | None:
@@ -259,7 +322,32 @@ def _import_file(ctx: Context, item: FileInput) -> Acquired | Outcome:
     if isinstance(found, Outcome):
         return found
     landing, new = ctx.raw.land(ctx.name, found, path, file_name=path.name, provenance=provenance, sha256=sha)
-    return Acquired(found, landing, new, "imported" if new else "already imported")
+    beside = _import_companions(ctx, path, found, provenance)
+    fresh = new or any(c.new_landing for c in beside)
+    return Acquired(found, landing, new, "imported" if fresh else "already imported", companions=beside)
+
+
+def _import_companions(ctx: Context, path: Path, release_id: str, provenance: dict[str, Any]) -> tuple[Companion, ...]:
+    """The companion files an imported release file needs, taken from its own folder (named if absent)."""
+    names = companions(ctx.product.catalog, Release(ctx.name, release_id, ()))
+    missing = [name for name in names if not (path.parent / name).is_file()]
+    if missing:
+        raise SourceError(
+            path.name, f"needs {', '.join(missing)} beside it in {path.parent} (the release's code lists), not found"
+        )
+    landed = []
+    for name in names:
+        source = path.parent / name
+        landing, new = ctx.raw.land(
+            ctx.name,
+            release_id,
+            source,
+            file_name=name,
+            provenance={**provenance, "imported_from": str(source)},
+            companion_of=path.name,
+        )
+        landed.append(Companion(name, landing, new))
+    return tuple(landed)
 
 
 def _identify(
@@ -289,11 +377,20 @@ def _identify(
 def prepare(ctx: Context, acquired: Acquired) -> Prepared | Outcome:
     """Parse, validate and check the codes of one landed release, unless it was already curated from this file."""
     landing = acquired.landing
-    if not acquired.new_landing and _already_curated(ctx, acquired.release, landing.sha256):
+    if not acquired.anything_new and _already_curated(ctx, acquired):
         detail = f"{acquired.how}; already curated from this file"
         return ctx.outcome(acquired.release, State.UNCHANGED, detail, sha256=landing.sha256, raw_path=str(landing.path))
+    beside = (
+        {"companions": {c.name: ctx.raw.local_file(c.landing) for c in acquired.companions}}
+        if acquired.companions
+        else {}
+    )
     parsed = ctx.product.source.parse(
-        ctx.raw.local_file(landing), sha256=landing.sha256, display_name=landing.file_name, release_id=acquired.release
+        ctx.raw.local_file(landing),
+        sha256=landing.sha256,
+        display_name=landing.file_name,
+        release_id=acquired.release,
+        **beside,
     )
     for name in parsed.tables:  # a file that cannot say what it is must not contradict what is held
         untitled.check(ctx.store, schema.table(name), parsed)
@@ -355,12 +452,18 @@ def _check_codes(ctx: Context, parsed: ParsedRelease) -> str | None:
     return None
 
 
-def _already_curated(ctx: Context, release: str, sha256: str) -> bool:
-    held = ctx.holdings.curated(release)
+def _already_curated(ctx: Context, acquired: Acquired) -> bool:
+    """Curated from these very files by this code, and every table it fed still holds rows from them.
+
+    A table fed from a companion (the time series' areas, from oe.area) carries that file's sha256.
+    """
+    sha256 = acquired.landing.sha256
+    held = ctx.holdings.curated(acquired.release)
     if held is None or held.sha256 != sha256 or held.code_version != code_version():
         return False
+    files = {sha256, *(c.landing.sha256 for c in acquired.companions)}
     tables = held.tables or tuple(t.name for t in ctx.product.tables)
-    return all(any(sha256 in state.sources for state in ctx.summary(name).values()) for name in tables)
+    return all(any(files & state.sources for state in ctx.summary(name).values()) for name in tables)
 
 
 # -- publish ----------------------------------------------------------------------------------------
@@ -435,6 +538,9 @@ def _remember(ctx: Context, acquired: Acquired) -> None:
     """A URL's validators are kept once what it served was curated (or found unchanged), never before."""
     if acquired.url and acquired.validators:
         ctx.holdings.remember(acquired.url, acquired.validators, now())
+    for companion in acquired.companions:
+        if companion.url and companion.validators:
+            ctx.holdings.remember(companion.url, companion.validators, now())
 
 
 def derive(ctx: Context, wrote: bool) -> dict[str, int]:
@@ -626,5 +732,17 @@ def refresh(settings: Settings, product: str, years: list[int] | None = None, *,
 
 
 def import_files(settings: Settings, product: str, files: Sequence[Path], release_id: str | None = None) -> RunReport:
-    """Local files (old releases BLS no longer serves), curated without Prefect: no network, no retries."""
-    return run(settings, product, [FileInput(Path(f), release_id) for f in files])
+    """Local files (old releases BLS no longer serves), curated without Prefect: no network, no retries.
+
+    A product whose releases come with companion files (the time series' code lists) takes the
+    release's own file; companions given too (a whole folder) are landed with it, not curated alone.
+    """
+    declared = set(companions(products.product(product).catalog, Release(product, release_id or "", ())))
+    paths = [Path(f) for f in files]
+    inputs = [p for p in paths if p.name not in declared]
+    if paths and not inputs:
+        raise ConfigError(
+            f"{product}: {', '.join(p.name for p in paths)} are code lists; import the release's data file "
+            "(they are taken from beside it)"
+        )
+    return run(settings, product, [FileInput(p, release_id) for p in inputs])

@@ -41,6 +41,11 @@ class Landing:
     def file_name(self) -> str:
         return self.path.name
 
+    @property
+    def companion_of(self) -> str | None:
+        """The release file this landing was landed with (a code list beside a data file), if any."""
+        return self.manifest.get("companion_of")
+
     def validators(self) -> Validators:
         return Validators(
             etag=self.manifest.get("etag"),
@@ -85,14 +90,17 @@ class RawStore:
         provenance: dict[str, Any],
         move: bool = False,
         sha256: str | None = None,
+        companion_of: str | None = None,
     ) -> tuple[Landing, bool]:
         """Land `source` unless the release's latest landing already holds the same bytes.
 
         Returns the landing and whether it is new. `move=True` renames a staged download into
         place (atomic on one filesystem); otherwise the file is copied, leaving `source` alone.
+        `companion_of` names the release file this one belongs with (a code list beside a data
+        file): a companion is its own landing, compared with the latest landing of the same name.
         """
         digest = sha256 or sha256_file(source)
-        latest = self.latest(product, release_id)
+        latest = self.latest(product, release_id, companion=_safe_name(file_name) if companion_of else None)
         if latest is not None and latest.sha256 == digest:
             if move:
                 source.unlink(missing_ok=True)
@@ -126,6 +134,7 @@ class RawStore:
             "landed_at": landed_at.isoformat(timespec="microseconds"),
             "occstats_version": __version__,
             **provenance,
+            **({"companion_of": companion_of} if companion_of else {}),
         }
         manifest_path = folder / MANIFEST
         # a landing without its manifest is no landing: never a torn one
@@ -153,8 +162,13 @@ class RawStore:
                     found.append(Landing(prod, rel, folder / manifest["file"], manifest))
         return sorted(found, key=lambda landing: landing.manifest["landed_at"])
 
-    def latest(self, product: str, release_id: str) -> Landing | None:
-        landings = self.landings(product, release_id)
+    def latest(self, product: str, release_id: str, companion: str | None = None) -> Landing | None:
+        """The release's newest landing of its own file, or of its companion file named `companion`."""
+        landings = [
+            la
+            for la in self.landings(product, release_id)
+            if (la.companion_of is None if companion is None else la.companion_of and la.file_name == companion)
+        ]
         return landings[-1] if landings else None
 
     def with_sha256(self, product: str, sha256: str) -> Landing | None:

@@ -93,7 +93,13 @@ def _release_filter(tbl: Table, release: ReleaseValues) -> pc.Expression:
 
 
 def _canonical(tbl: Table, data: pa.Table) -> pa.Table:
-    """Content columns in key order: two tables with the same figures compare equal."""
+    """Content columns in key order: two tables with the same figures compare equal.
+
+    A column the table gained since `data` was written reads as nulls (what a merged schema gives it).
+    """
+    for name in tbl.content_columns:
+        if name not in data.column_names:
+            data = data.append_column(tbl.column(name).arrow_field(), pa.nulls(data.num_rows, tbl.column(name).type))
     content = data.select(tbl.content_columns).cast(
         pa.schema([tbl.column(c).arrow_field() for c in tbl.content_columns])
     )
@@ -247,6 +253,16 @@ class Store:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def missing_columns(self, tbl: Table) -> list[str]:
+        """Declared columns a table written by an older occstats lacks (added, nullable, on its next write).
+
+        The tables are a contract: columns are added, never renamed, so a data directory written
+        before a column existed takes the new rows by merging the schema; its old rows read the new
+        columns as nulls and keep every value they had.
+        """
+        present = {field.name for field in self.delta(tbl.name).schema().fields}
+        return [name for name in tbl.names if name not in present]
+
     def changed_releases(self, tbl: Table, parts: list[pa.Table]) -> list[tuple[ReleaseChange, pa.Table]]:
         """Releases whose content differs from what the table holds for them now.
 
@@ -285,6 +301,12 @@ class Store:
         meta = {**metadata, "releases": [dict(zip(tbl.release_key, r, strict=True)) for r in changed]}
         properties = CommitProperties(custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)})
         if self.exists(tbl.name):
+            added = self.missing_columns(tbl)
+            if added:
+                meta["schema_added_columns"] = added
+                properties = CommitProperties(
+                    custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)}
+                )
             write_deltalake(
                 str(self.path(tbl.name)),
                 stream,
@@ -292,6 +314,7 @@ class Store:
                 predicate=release_predicate(tbl, changed),
                 commit_properties=properties,
                 storage_options=self._options,
+                schema_mode="merge" if added else None,
             )
         else:
             self.root.mkdir(parents=True, exist_ok=True)

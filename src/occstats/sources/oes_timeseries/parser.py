@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -89,6 +90,14 @@ class ReleaseFiles:
                 )
             found[role] = path
         return cls(data, found)
+
+    @classmethod
+    def landed(cls, data: Path, companions: Mapping[str, Path]) -> ReleaseFiles:
+        """The code lists the pipeline landed with the data file (file name -> landed path)."""
+        missing = [name for name in layout.LOOKUP_FILES.values() if name not in companions]
+        if missing:
+            raise SourceError(data.name, f"the release's code list(s) {', '.join(missing)} were not landed with it")
+        return cls(data, {role: Path(companions[name]) for role, name in layout.LOOKUP_FILES.items()})
 
 
 @dataclass(frozen=True)
@@ -758,6 +767,17 @@ class TimeSeriesSource:
             raise SourceError(display_name, f"holds {year}, not {expected} as expected")
         return str(year)
 
-    def parse(self, path: Path, *, sha256: str, display_name: str, release_id: str) -> ParsedRelease:
+    def parse(
+        self,
+        path: Path,
+        *,
+        sha256: str,
+        display_name: str,
+        release_id: str,
+        companions: Mapping[str, Path] | None = None,
+    ) -> ParsedRelease:
+        """`companions`: the code lists the pipeline landed with the data file (file name -> path);
+        without them, the code lists beside the data file."""
         expected = int(release_id) if release_id.isdigit() else None
-        return parse_files(ReleaseFiles.beside(path), sha256=sha256, display_name=display_name, expected_year=expected)
+        files = ReleaseFiles.beside(path) if companions is None else ReleaseFiles.landed(path, companions)
+        return parse_files(files, sha256=sha256, display_name=display_name, expected_year=expected)
