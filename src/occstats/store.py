@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import DeltaError, TableNotFoundError
 
 from occstats.objectstore import DataPath, ObjectPath, as_data_path, filesystem_of, storage_options_of, write_atomic
@@ -110,6 +110,23 @@ def describe_versions(versions: list[int]) -> str:
     """[0, 1, 2] -> 'versions 0 to 2'; [0] -> 'only version 0' (for messages naming the valid range)."""
     first, last = min(versions), max(versions)
     return f"only version {first}" if first == last else f"versions {first} to {last}"
+
+
+ROW_GROUP_ROWS = 65_536  # small enough for min/max statistics to skip most of a release, large enough to compress
+
+
+def _clustered(tbl: Table, rows: pa.Table) -> pa.Table:
+    """A release's rows in the table's declared cluster order (`Table.cluster_by`), so readers skip row groups."""
+    if not tbl.cluster_by or rows.num_rows <= ROW_GROUP_ROWS:
+        return rows
+    # sorting dictionary indices of each column (sorted dictionaries) orders as the strings do, at integer cost
+    keys = {}
+    for name in tbl.cluster_by:
+        codes = pc.dictionary_encode(rows.column(name)).combine_chunks()
+        rank = pc.rank(codes.dictionary, sort_keys="ascending", tiebreaker="dense")
+        keys[name] = pc.take(rank, codes.indices)
+    order = pc.sort_indices(pa.table(keys), sort_keys=[(n, "ascending") for n in tbl.cluster_by])
+    return rows.take(order)
 
 
 class Store:
@@ -297,7 +314,9 @@ class Store:
         changes = [change for change, _ in found]
         changed = [c.release for c in changes]
         schema = tbl.arrow_schema()
-        stream = pa.RecordBatchReader.from_batches(schema, (batch for _, rows in found for batch in rows.to_batches()))
+        stream = pa.RecordBatchReader.from_batches(
+            schema, (batch for _, rows in found for batch in _clustered(tbl, rows).to_batches())
+        )
         meta = {**metadata, "releases": [dict(zip(tbl.release_key, r, strict=True)) for r in changed]}
         properties = CommitProperties(custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)})
         if self.exists(tbl.name):
@@ -314,6 +333,7 @@ class Store:
                 predicate=release_predicate(tbl, changed),
                 commit_properties=properties,
                 storage_options=self._options,
+                writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS),
                 schema_mode="merge" if added else None,
             )
         else:
@@ -327,6 +347,7 @@ class Store:
                 description=tbl.description,
                 commit_properties=properties,
                 storage_options=self._options,
+                writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS),
             )
         return self.latest_version(tbl.name), changes
 
