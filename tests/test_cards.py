@@ -155,15 +155,16 @@ def test_states_and_industries_are_ranked_where_the_tables_have_them(tmp_path):
 
     store = build(tmp_path / "curated")
     estimates, wages = [], []
-    for area, median in (("06", 60000), ("48", 45000), ("36", 58000)):
+    # as the time series publishes them (its own family and area codes), beside the national workbook's rows
+    for area, median in (("0600000", 60000), ("4800000", 45000), ("3600000", 58000)):
         est, w = oes_rows(2025, "29-2072", "Medical records specialists", 1000, {"median": median}, {})
         for row in [est, *w]:
-            row.update(area_type="state", area_code=area)
+            row.update(area_type="state", area_code=area, dataset="oes_timeseries")
         estimates.append(est)
         wages += w
     for naics, jobs in (("622000", 60000), ("621100", 45000), ("524100", 5000)):
         est, _ = oes_rows(2025, "29-2072", "Medical records specialists", jobs, {}, {})
-        est.update(naics_code=naics)
+        est.update(naics_code=naics, dataset="oes_timeseries", area_code="0000000")
         estimates.append(est)
     meta = {"code_version": "test"}
     # new rows of a release already held: rewrite the 2025 release with them added
@@ -174,8 +175,9 @@ def test_states_and_industries_are_ranked_where_the_tables_have_them(tmp_path):
 
     card = build_card(store, "29-2072")
     states = card["top_paying_states"]
-    assert states["available"] and [s["area_code"] for s in states["items"]] == ["06", "36", "48"]
-    assert states["items"][0]["annual_median"] == 60000 and states["items"][0]["release"] == "OES May 2025"
+    assert states["available"] and [s["area_code"] for s in states["items"]] == ["0600000", "3600000", "4800000"]
+    assert states["items"][0]["annual_median"] == 60000
+    assert states["items"][0]["release"] == "OES May 2025 time series"
     industries = card["top_industries"]
     assert [i["naics_code"] for i in industries["items"]] == ["622000", "621100", "524100"]
     # national pay is still the national cross-industry figure, not a state's or an industry's

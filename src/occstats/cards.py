@@ -107,6 +107,7 @@ class CardData:
             est_where = national & pc.field("soc_code").isin(codes) if codes else national
             for row in store.read("oes_estimates", where=est_where, columns=_EST_COLS).to_pylist():
                 self.estimates[row["soc_code"]].append(row)
+        self.detail_estimates, self.detail_wages = _detail_rows(store, codes)
 
     def covered(self) -> list[str]:
         """Codes the OOH covers: EP line items and broad (summary) groups, any cycle."""
@@ -116,6 +117,27 @@ class CardData:
                 if row["occ_type"] == "line_item" or _is_broad(code):
                     found.add(code)
         return sorted(found)
+
+
+def _detail_rows(store: Store, codes: list[str] | None) -> tuple[dict[str, list], dict[str, list]]:
+    """Estimates and annual medians by state and by industry, per code, from the families that publish them
+    (the time series, the state and industry workbooks): cross-industry state rows, national rows by industry."""
+    estimates: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    wages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    detail = (pc.field("dataset") != "oes_national") & (
+        ((pc.field("area_type") == "state") & (pc.field("naics_code") == "000000"))
+        | ((pc.field("area_type") == "national") & (pc.field("naics_code") != "000000"))
+    )
+    if codes:
+        detail &= pc.field("soc_code").isin(codes)
+    if store.exists("oes_estimates"):
+        for row in store.read("oes_estimates", where=detail, columns=[*_EST_COLS, "dataset"]).to_pylist():
+            estimates[row["soc_code"]].append(row)
+    if store.exists("oes_wages"):
+        median = detail & (pc.field("basis") == "annual") & (pc.field("statistic") == "median")
+        for row in store.read("oes_wages", where=median, columns=[*_OES_COLS, "dataset"]).to_pylist():
+            wages[row["soc_code"]].append(row)
+    return estimates, wages
 
 
 def _is_broad(code: str) -> bool:
@@ -250,23 +272,29 @@ def _ep_figure(data: CardData, row: dict[str, Any], column: str, unit: str, **ex
     )
 
 
+def _family_label(row: dict[str, Any]) -> str:
+    """'OES May 2025 time series', 'OES May 2019 industry': the release and the family the figure came from."""
+    family = row["dataset"].removeprefix("oes_").replace("timeseries", "time series")
+    return f"{oes_label(row['ref_year'], row['ref_month'])} {family}"
+
+
 def _ranked(data: CardData, code: str, system: str, newest: int | None, kind: str) -> dict[str, Any]:
     """Top-paying states or the industries employing the most, where curated data has them."""
-    rows = [r for r in data.estimates.get(code, []) if r["soc_system"] == system and r["ref_year"] == newest]
+    rows = [r for r in data.detail_estimates.get(code, []) if r["soc_system"] == system and r["ref_year"] == newest]
     if kind == "states":
         parts = [r for r in rows if r["area_type"] == "state" and r["naics_code"] == "000000"]
         wages = {
             r["area_code"]: r["value"]
-            for r in data.wages.get(code, [])
+            for r in data.detail_wages.get(code, [])
             if r["ref_year"] == newest
             and r["area_type"] == "state"
             and r["naics_code"] == "000000"
             and (r["basis"], r["statistic"], r["status"]) == ("annual", "median", "estimate")
         }
-        missing = "no OES state release is curated (BLS's oesm{YY}st.zip is not held)"
+        missing = "no OES state figures are curated for this year (the time series or BLS's oesm{YY}st.zip)"
     else:
         parts = [r for r in rows if r["area_type"] == "national" and r["naics_code"] != "000000"]
-        missing = "no OES industry-specific release is curated for this occupation's newest year"
+        missing = "no OES industry figures are curated for this year (the time series or BLS's oesm{YY}in4.zip)"
     if not parts:
         return {"available": False, "reason": missing}
     if kind == "states":
@@ -276,7 +304,7 @@ def _ranked(data: CardData, code: str, system: str, newest: int | None, kind: st
                 "area_code": r["area_code"],
                 "annual_median": wages[r["area_code"]],
                 "employment": r["employment"],
-                "release": oes_label(r["ref_year"], r["ref_month"]),
+                "release": _family_label(r),
                 "source_sha256": r["source_sha256"],
             }
             for r in ranked[:5]
@@ -290,7 +318,7 @@ def _ranked(data: CardData, code: str, system: str, newest: int | None, kind: st
                 "naics_code": r["naics_code"],
                 "ownership_code": r["ownership_code"],
                 "employment": r["employment"],
-                "release": oes_label(r["ref_year"], r["ref_month"]),
+                "release": _family_label(r),
                 "source_sha256": r["source_sha256"],
             }
             for r in ranked[:5]
