@@ -164,7 +164,7 @@ def test_states_and_industries_are_ranked_where_the_tables_have_them(tmp_path):
         wages += w
     for naics, jobs in (("622000", 60000), ("621100", 45000), ("524100", 5000)):
         est, _ = oes_rows(2025, "29-2072", "Medical records specialists", jobs, {}, {})
-        est.update(naics_code=naics, dataset="oes_timeseries", area_code="0000000")
+        est.update(naics_code=naics, dataset="oes_timeseries", area_code="0000000", naics_level="3-digit")
         estimates.append(est)
     meta = {"code_version": "test"}
     # new rows of a release already held: rewrite the 2025 release with them added
@@ -180,5 +180,10 @@ def test_states_and_industries_are_ranked_where_the_tables_have_them(tmp_path):
     assert states["items"][0]["release"] == "OES May 2025 time series"
     industries = card["top_industries"]
     assert [i["naics_code"] for i in industries["items"]] == ["622000", "621100", "524100"]
+    sector, _ = oes_rows(2025, "29-2072", "Medical records specialists", 10**6, {}, {})
+    sector.update(naics_code="62--63", dataset="oes_timeseries", area_code="0000000", naics_level="sector")
+    store.write(schema.OES_ESTIMATES, [schema.to_arrow([*held, *estimates, sector], schema.OES_ESTIMATES)], meta)
+    card = build_card(store, "29-2072")  # a sector (more jobs than any industry in it) is not an industry
+    assert [i["naics_code"] for i in card["top_industries"]["items"]] == ["622000", "621100", "524100"]
     # national pay is still the national cross-industry figure, not a state's or an industry's
     assert card["pay"]["latest"]["median_annual"]["value"] == MEDIANS[2025][0]

@@ -131,7 +131,8 @@ def _detail_rows(store: Store, codes: list[str] | None) -> tuple[dict[str, list]
     if codes:
         detail &= pc.field("soc_code").isin(codes)
     if store.exists("oes_estimates"):
-        for row in store.read("oes_estimates", where=detail, columns=[*_EST_COLS, "dataset"]).to_pylist():
+        columns = [*_EST_COLS, "dataset", "area_title", "naics_title", "naics_level"]
+        for row in store.read("oes_estimates", where=detail, columns=columns).to_pylist():
             estimates[row["soc_code"]].append(row)
     if store.exists("oes_wages"):
         median = detail & (pc.field("basis") == "annual") & (pc.field("statistic") == "median")
@@ -272,6 +273,9 @@ def _ep_figure(data: CardData, row: dict[str, Any], column: str, unit: str, **ex
     )
 
 
+INDUSTRY_LEVEL = "3-digit"  # the level cards rank industries at
+
+
 def _family_label(row: dict[str, Any]) -> str:
     """'OES May 2025 time series', 'OES May 2019 industry': the release and the family the figure came from."""
     family = row["dataset"].removeprefix("oes_").replace("timeseries", "time series")
@@ -293,7 +297,8 @@ def _ranked(data: CardData, code: str, system: str, newest: int | None, kind: st
         }
         missing = "no OES state figures are curated for this year (the time series or BLS's oesm{YY}st.zip)"
     else:
-        parts = [r for r in rows if r["area_type"] == "national" and r["naics_code"] != "000000"]
+        # 3-digit NAICS industries ("622000 Hospitals"), as the OOH names employers: not sectors, not ownerships
+        parts = [r for r in rows if r["area_type"] == "national" and r["naics_level"] == INDUSTRY_LEVEL]
         missing = "no OES industry figures are curated for this year (the time series or BLS's oesm{YY}in4.zip)"
     if not parts:
         return {"available": False, "reason": missing}
@@ -302,6 +307,7 @@ def _ranked(data: CardData, code: str, system: str, newest: int | None, kind: st
         items = [
             {
                 "area_code": r["area_code"],
+                "area_title": r["area_title"],
                 "annual_median": wages[r["area_code"]],
                 "employment": r["employment"],
                 "release": _family_label(r),
@@ -316,6 +322,7 @@ def _ranked(data: CardData, code: str, system: str, newest: int | None, kind: st
         "items": [
             {
                 "naics_code": r["naics_code"],
+                "naics_title": r["naics_title"],
                 "ownership_code": r["ownership_code"],
                 "employment": r["employment"],
                 "release": _family_label(r),
