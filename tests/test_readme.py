@@ -252,6 +252,7 @@ def test_main_job_as_written(shared, tmp_path):
     for year in (*range(1997, 2004), 2006, 2009):  # "OES 1997" ... "OES Nov 2002", "OES May 2003"
         assert f"UNAVAILABLE: {release_label('oes', str(year))}: the mirror does not have it" in out
     assert re.search(r"^ep: .*\b1 curated\b", out, re.MULTILINE), out
+    assert re.search(r"^oes-industry: .*\b12 curated\b", out, re.MULTILINE), out  # May 2008-2019
     assert re.search(r"^ep-matrix: 474 unavailable$", out, re.MULTILINE), out
     assert "… and 462 more unavailable" in out
     assert "UNAVAILABLE: OES_TIMESERIES current: the mirror does not have it" in out and "oe.data.0.Current" in out
