@@ -553,7 +553,8 @@ def derive(ctx: Context, wrote: bool) -> dict[str, int]:
     metadata = {"code_version": code_version(), "run_id": ctx.run_id, "product": ctx.name, "sources": []}
     versions = rebuild(ctx.store, metadata)
     with ctx.store.lock():
-        ctx.store.record_snapshot([t.name for t in DERIVED])
+        # every table derive wrote (soc_crosswalk's derived steps too), so readers see them together
+        ctx.store.record_snapshot(sorted({*versions, *(t.name for t in DERIVED)}))
     return versions
 
 
