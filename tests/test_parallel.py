@@ -108,7 +108,12 @@ def test_the_flow_prepares_releases_as_concurrent_task_runs(settings, mirror, tm
 
         monkeypatch.setattr(pipeline, "prepare", prepare)
         monkeypatch.setitem(flows.STEPS, prepare, task(prepare, name="parse-and-validate", cache_policy=NO_CACHE))
-        result = flows.refresh_oes(years="2018-2022", data_dir=str(tmp_path / "two"), mirror=str(mirror))
+        # a failed release ends the run Failed (issue 11): its report is the state's result
+        state = flows.refresh_oes(
+            years="2018-2022", data_dir=str(tmp_path / "two"), mirror=str(mirror), return_state=True
+        )
+        assert state.is_failed()
+        result = flows.report_of(state)
     states = {o["release"]: o["state"] for o in result["outcomes"]}
     assert states == {"2018": "failed", **{str(y): "curated" for y in YEARS}}
     two = dataclasses.replace(settings, data_dir=tmp_path / "two")
