@@ -12,23 +12,7 @@ from typing import Any
 
 from builders import HEADER_2021, workbook_bytes, zip_bytes
 
-WAGE_HEADER = [
-    "H_MEAN",
-    "A_MEAN",
-    "MEAN_PRSE",
-    "H_PCT10",
-    "H_PCT25",
-    "H_MEDIAN",
-    "H_PCT75",
-    "H_PCT90",
-    "A_PCT10",
-    "A_PCT25",
-    "A_MEDIAN",
-    "A_PCT75",
-    "A_PCT90",
-    "ANNUAL",
-    "HOURLY",
-]
+WAGE_HEADER = HEADER_2021[HEADER_2021.index("H_MEAN") :]  # the wage columns, as the national layout has them
 # (hourly mean, annual mean, mean prse, 5 hourly percentiles, 5 annual percentiles, annual, hourly)
 WAGES_PLAIN = [
     30.5,
