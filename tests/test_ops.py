@@ -9,11 +9,12 @@ import socket
 import subprocess
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from builders import oes_zip, put_release
+from http_fakes import Forbidden
 
 from occstats import fetch as fetch_module
 from occstats.errors import FetchRefused
@@ -78,19 +79,6 @@ def test_an_unreachable_host_fails_every_release_with_one_line_each_and_is_tried
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
     assert len(lines) == 3 and all("failed: cannot reach www.bls.gov" in line for line in lines)
     assert report.exit_code == 1
-
-
-class Forbidden(BaseHTTPRequestHandler):
-    requests = 0
-
-    def do_GET(self):
-        type(self).requests += 1
-        self.send_response(403)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
 
 
 def test_a_403_is_one_request_and_a_failed_release_not_an_exception(settings):

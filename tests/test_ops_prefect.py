@@ -15,12 +15,13 @@ import sys
 import threading
 import time
 from functools import partial
-from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from builders import oes_zip, put_release
+from http_fakes import Forbidden
 from test_ops import closed_port
 
 pytestmark = pytest.mark.prefect
@@ -74,19 +75,6 @@ def test_a_failed_release_ends_the_flow_run_failed_after_curating_the_others(pre
         "2021": "unchanged",
         "2023": "unavailable",
     }
-
-
-class Forbidden(BaseHTTPRequestHandler):
-    requests = 0
-
-    def do_GET(self):
-        type(self).requests += 1
-        self.send_response(403)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
 
 
 def test_a_403_is_asked_once_even_with_http_and_task_retries(prefect_server, tmp_path, quick, monkeypatch):

@@ -459,38 +459,32 @@ def parse(
     )
 
 
-def _areas(keys: dict[str, pa.Array], wb: _Workbook, sha256: str) -> pa.Table:
-    tbl = schema.OES_AREAS
+# reference-table column -> the key array it is (the rest: provenance)
+_AREA_KEYS = {"area_type_published": "_area_type_published", "state_code": "_state"}
+_INDUSTRY_KEYS = {"naics_level_published": "_naics_level_published"}
+
+
+def _reference(
+    tbl: schema.Table, renamed: dict[str, str], keys: dict[str, pa.Array], wb: _Workbook, sha256: str
+) -> pa.Table:
+    """oes_areas / oes_industries rows of a workbook: its key arrays, then the file's provenance."""
     n = len(wb.rows)
     columns = {
-        "dataset": keys["dataset"],
-        "ref_year": keys["ref_year"],
-        "area_code": keys["area_code"],
-        "area_type": keys["area_type"],
-        "area_type_published": keys["_area_type_published"],
-        "area_title": keys["area_title"],
-        "state_code": keys["_state"],
         "source_sha256": _constant(sha256, pa.string(), n),
         "source_file": _constant(wb.label, pa.string(), n),
     }
+    for c in tbl.columns:
+        if c.name not in columns:
+            columns[c.name] = keys[renamed.get(c.name, c.name)]
     return pa.table({c.name: columns[c.name] for c in tbl.columns}, schema=tbl.arrow_schema())
+
+
+def _areas(keys: dict[str, pa.Array], wb: _Workbook, sha256: str) -> pa.Table:
+    return _reference(schema.OES_AREAS, _AREA_KEYS, keys, wb, sha256)
 
 
 def _industries(keys: dict[str, pa.Array], wb: _Workbook, sha256: str) -> pa.Table:
-    tbl = schema.OES_INDUSTRIES
-    n = len(wb.rows)
-    columns = {
-        "dataset": keys["dataset"],
-        "ref_year": keys["ref_year"],
-        "naics_code": keys["naics_code"],
-        "naics_title": keys["naics_title"],
-        "naics_level": keys["naics_level"],
-        "naics_level_published": keys["_naics_level_published"],
-        "ownership_code": keys["ownership_code"],
-        "source_sha256": _constant(sha256, pa.string(), n),
-        "source_file": _constant(wb.label, pa.string(), n),
-    }
-    return pa.table({c.name: columns[c.name] for c in tbl.columns}, schema=tbl.arrow_schema())
+    return _reference(schema.OES_INDUSTRIES, _INDUSTRY_KEYS, keys, wb, sha256)
 
 
 def _distinct(table: pa.Table, tbl: schema.Table) -> pa.Table:
