@@ -218,3 +218,85 @@ def test_a_crashed_product_run_is_a_failed_outcome_in_refresh_all_and_an_error_a
         report_of(crashed)
     assert report_of(Failed(data={"outcomes": []})) == {"outcomes": []}, "a Failed run keeps its report"
     assert report_of(Completed(data={"outcomes": []})) == {"outcomes": []}
+
+
+# -- offline: no orchestrator for a refresh that cannot fetch anything (occstats.reachability) ----------
+def test_the_probe_tells_refused_and_unresolvable_hosts_from_one_that_answers():
+    from occstats.reachability import probe
+
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        assert probe("127.0.0.1", listening.getsockname()[1]) is None
+    assert probe("127.0.0.1", closed_port()) == "connection refused"
+    assert probe("no-such-host.invalid", 443) == "name resolution failed"  # RFC 6761: never resolves
+
+
+def test_the_hosts_probed_are_the_catalogs_first_urls_mapped_into_the_mirror(settings, tmp_path, monkeypatch):
+    from occstats.reachability import all_unreachable, upstream_hosts
+
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    bls = with_(settings, mirror=None)
+    assert upstream_hosts(bls, ["oes", "oes_timeseries"]) == {("www.bls.gov", 443), ("download.bls.gov", 443)}
+    port = closed_port()
+    http_mirror = with_(settings, mirror=f"http://127.0.0.1:{port}")
+    assert upstream_hosts(http_mirror, ["soc", "ep"]) == {("127.0.0.1", port)}
+    assert all_unreachable(http_mirror, ["soc", "ep"]) == {f"127.0.0.1:{port}": "connection refused"}
+    assert upstream_hosts(with_(settings, mirror=str(tmp_path)), ["oes"]) == set(), "a mirror directory is local"
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert upstream_hosts(bls, ["oes"]) == set(), "whether a proxy reaches BLS only the proxy knows"
+
+
+def test_refresh_all_without_a_reachable_upstream_ends_in_seconds_one_line_per_release(tmp_path):
+    """Issue 11, acceptance 3: no network, no mirror (here: a mirror URL that refuses connections)."""
+    import time
+
+    from occstats.products import REGISTRY
+
+    port = closed_port()
+    env = {**os.environ, "OCCSTATS_DATA_DIR": str(tmp_path / "data"), "OCCSTATS_HTTP_BACKOFF": "0"}
+    for var in ("PREFECT_API_URL", "OCCSTATS_MIRROR"):
+        env.pop(var, None)
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "occstats.cli", "refresh", "all", "--mirror", f"http://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    seconds = time.monotonic() - started
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert lines[0].startswith(f"occstats: cannot reach 127.0.0.1:{port} (connection refused): every release fails")
+    assert not any(line.startswith("occstats: starting the orchestrator") for line in lines), (
+        "Prefect's start-up is not waited for"
+    )
+    progress = [line for line in lines if line.startswith("[")]
+    total = sum(len(p.catalog.releases(None)) for p in REGISTRY.values())
+    assert len(progress) == total, "one line per release"
+    hint = f"cannot reach 127.0.0.1:{port} (connection refused): is the mirror running?"
+    assert all(hint in line for line in progress)
+    assert "Traceback" not in done.stderr
+    assert done.stdout.count("FAILED:") == total
+    curated = tmp_path / "data" / "curated"
+    assert not [p for p in curated.iterdir() if p.is_dir()], "no table was written"
+    print(f"refresh all, unreachable mirror: {seconds:.1f} s, {total} releases")
+    assert seconds < 30
+
+
+def test_a_running_prefect_server_records_even_an_offline_refresh(settings, monkeypatch):
+    """With PREFECT_API_URL the run goes through Prefect (its automations should see it Failed)."""
+    import argparse
+
+    from occstats.cli import _unreachable_upstream
+
+    args = argparse.Namespace(product="all", years=None)
+    unreachable = with_(settings, mirror=f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    assert _unreachable_upstream(args, unreachable) is None
+    monkeypatch.delenv("PREFECT_API_URL")
+    reports = _unreachable_upstream(args, unreachable)
+    assert reports is not None and all(o["state"] == "failed" for r in reports for o in r["outcomes"])

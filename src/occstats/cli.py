@@ -83,6 +83,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     orchestrator = Orchestrator()
     try:
         with signals_interrupt():
+            offline = _unreachable_upstream(args, settings)
+            if offline is not None:  # every release would fail at once: not worth the orchestrator's start-up
+                return _summarise(offline, settings)
             orchestrator.start()  # says so first: the embedded server takes 10-20 s to start
             from flows.refresh import PRODUCT_FLOWS, refresh_all, report_of  # after PREFECT_* defaults are set
 
@@ -101,6 +104,33 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         return stop.exit_code
     # the embedded server stops at exit, after Prefect has flushed its logs to it (atexit, in that order)
     return _summarise(results, settings)
+
+
+def _unreachable_upstream(args: argparse.Namespace, settings: Settings) -> list[dict] | None:
+    """Offline and no running Prefect server: the refresh without the orchestrator (occstats.reachability).
+
+    None when the refresh takes its normal path: PREFECT_API_URL names a server (its automations should
+    see the Failed run), a mirror directory or proxy is used, or one upstream host answers.
+    """
+    from occstats.catalog import parse_years
+    from occstats.orchestrator import ENV_API_URL
+    from occstats.pipeline import refresh
+    from occstats.reachability import all_unreachable
+
+    if os.environ.get(ENV_API_URL):
+        return None
+    names = list(REGISTRY) if args.product == "all" else [args.product]
+    years = parse_years(args.years)
+    hosts = all_unreachable(settings, names, years)
+    if hosts is None:
+        return None
+    where = ", ".join(f"{host} ({reason})" for host, reason in hosts.items())
+    logging.getLogger("occstats.progress").info(
+        "occstats: cannot reach %s: every release fails without starting the orchestrator "
+        "(a run against a Prefect server, PREFECT_API_URL=…, is recorded there)",
+        where,
+    )
+    return [refresh(settings, name, years).to_dict() for name in names]
 
 
 def signal_name(stop: Any) -> str:
@@ -467,7 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Fetch, land and curate through the Prefect flow. With no PREFECT_API_URL it starts Prefect's embedded "
             "server for the run (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, default 120) and stops it at "
-            "the end, however the run ends; with PREFECT_API_URL=http://HOST:4200/api it runs against that server. "
+            "the end, however the run ends (not at all when no upstream host can be reached: every release then fails "
+            "at once, without it); with PREFECT_API_URL=http://HOST:4200/api it runs against that server. "
             "Exit 0 all good, 1 a release failed (the flow run ends Failed), 2 a usage error, 3 only releases "
             "upstream does not have, 130/143 stopped by Ctrl-C/SIGTERM; after 0 or 3 the last line is "
             "'new: N releases curated' or 'nothing new: …'."
