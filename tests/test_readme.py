@@ -246,6 +246,8 @@ def test_main_job_as_written(shared, tmp_path):
     out = done.stdout
     assert done.returncode == 3, (out + done.stderr)[-3000:]
     assert "FAILED" not in out
+    assert "Traceback" not in done.stderr, "the embedded server's shutdown noise goes to its log, not the terminal"
+    assert (checkout / "data" / ".prefect" / "server.log").is_file()
     # the README's account of the run
     oes = re.search(r"^oes: (.*)$", out, re.MULTILINE)
     assert oes and set(oes.group(1).split(", ")) == {"20 curated", "1 not yet published", "9 unavailable"}, out

@@ -25,8 +25,9 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from occstats.errors import ConfigError, OccstatsError
@@ -76,12 +77,17 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
 
 
 @contextlib.contextmanager
-def _children_in_own_session() -> Iterator[None]:
-    """Popen calls made inside start their child in its own session, tied to our life (see module doc)."""
+def _children_in_own_session(output: IO[bytes] | None = None) -> Iterator[None]:
+    """Popen calls made inside start their child in its own session, tied to our life (see module doc),
+    writing to `output` (the server's log): the server's own shutdown tracebacks (event flushes cancelled
+    when it is stopped) are its business, not lines at the end of the user's run."""
     original = subprocess.Popen
 
     def popen(*args: Any, **kwargs: Any) -> subprocess.Popen:
         kwargs.setdefault("start_new_session", True)
+        if output is not None:
+            kwargs.setdefault("stdout", output)
+            kwargs.setdefault("stderr", subprocess.STDOUT)
         if sys.platform.startswith("linux"):
             kwargs.setdefault("preexec_fn", _die_with_parent)
         return original(*args, **kwargs)
@@ -98,6 +104,7 @@ class Orchestrator:
 
     def __init__(self) -> None:
         self.server: Any = None
+        self.log: IO[bytes] | None = None  # the embedded server's output (server_log())
         self.exit_code: int | None = None  # set once interrupted: end the process right after the cleanup
         atexit.register(self._exit_promptly)  # registered first, so it runs last: after the server stopped
 
@@ -126,8 +133,11 @@ class Orchestrator:
         from prefect.server.api.server import SubprocessASGIServer
 
         self.server = SubprocessASGIServer()
+        log_path = server_log()
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log_path.open("ab")
         try:
-            with _children_in_own_session():
+            with _children_in_own_session(self.log):
                 self.server.start()
             # registered after Prefect's own atexit stop, so it runs first; both run after Prefect's
             # log and event workers drained to the server (they drain at threading shutdown)
@@ -136,8 +146,9 @@ class Orchestrator:
             self.stop()
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise OrchestratorError(
-                f"Prefect's embedded server did not start within {timeout} s ({first[:200]}). Raise "
-                f"{ENV_STARTUP_TIMEOUT}, or start one (`prefect server start`) and set {ENV_API_URL}"
+                f"Prefect's embedded server did not start within {timeout} s ({first[:200]}; its output is in "
+                f"{log_path}). Raise {ENV_STARTUP_TIMEOUT}, or start one (`prefect server start`) and set "
+                f"{ENV_API_URL}"
             ) from None
         return str(self.server.api_url)
 
@@ -157,6 +168,16 @@ class Orchestrator:
                 process.wait()
         with contextlib.suppress(Exception):
             server.stop()  # Prefect's bookkeeping (its process is gone by now)
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+
+def server_log() -> Path:
+    """Where the embedded server's output goes: `server.log` in PREFECT_HOME (`<data-dir>/.prefect`, set by
+    settings.apply_prefect_environment before the server starts)."""
+    home = os.environ.get("PREFECT_HOME") or str(Path.home() / ".prefect")
+    return Path(home).expanduser() / "server.log"
 
 
 def _quiet_prefect_console() -> None:
