@@ -211,24 +211,27 @@ class Store:
     def release_summary(self, tbl: Table, version: int | None = None) -> dict[ReleaseValues, ReleaseState]:
         """Per release: how many rows the table holds and which raw files (sha256) they came from.
 
-        One grouped read of a few columns, whatever the number of releases. Derived tables that
-        carry no source_sha256 report no sources.
+        One streamed, grouped read of a few columns, whatever the number of releases: each batch is
+        grouped as it arrives (a no-op refresh's check once read 11 M rows x 4 columns at once, 1.3 GiB).
+        Derived tables that carry no source_sha256 report no sources.
         """
         if not self.exists(tbl.name):
             return {}
         keys = list(tbl.release_key)
         columns = [*keys, "source_sha256"] if "source_sha256" in tbl.names else keys
-        grouped = self.read(tbl.name, version, columns=columns).group_by(columns).aggregate([([], "count_all")])
         summary: dict[ReleaseValues, ReleaseState] = {}
-        values = zip(
-            *(grouped.column(c).to_pylist() for c in columns), grouped.column("count_all").to_pylist(), strict=True
-        )
-        for *group, count in values:
-            release, sha = tuple(group[: len(keys)]), group[len(keys)] if len(group) > len(keys) else None
-            state = summary.setdefault(release, ReleaseState(0, set()))
-            state.rows += count
-            if sha is not None:
-                state.sources.add(sha)
+        scanner = self.dataset(tbl.name, version).scanner(columns=columns, batch_readahead=2, fragment_readahead=1)
+        for batch in scanner.to_batches():
+            grouped = pa.Table.from_batches([batch]).group_by(columns, use_threads=False).aggregate([([], "count_all")])
+            values = zip(
+                *(grouped.column(c).to_pylist() for c in columns), grouped.column("count_all").to_pylist(), strict=True
+            )
+            for *group, count in values:
+                release, sha = tuple(group[: len(keys)]), group[len(keys)] if len(group) > len(keys) else None
+                state = summary.setdefault(release, ReleaseState(0, set()))
+                state.rows += count
+                if sha is not None:
+                    state.sources.add(sha)
         return summary
 
     def release_counts(self, tbl: Table) -> dict[ReleaseValues, int]:
