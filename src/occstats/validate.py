@@ -154,16 +154,29 @@ def _encoded(data: pa.Table, name: str) -> tuple[np.ndarray, int]:
     if held is not None and held[0] is data:
         return held[1], held[2]
     column = data.column(name)
-    if pa.types.is_dictionary(column.type):  # chunks may carry different dictionaries: decode once
-        column = column.cast(column.type.value_type)
     if not data.num_rows:
         return np.zeros(0, dtype=np.int32), 1
-    encoded = pc.dictionary_encode(column).combine_chunks()
-    size = len(encoded.dictionary) + (1 if encoded.null_count else 0)  # null: one more code, after the values
-    indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    if pa.types.is_dictionary(column.type):
+        indices, size = _dictionary_codes(column)
+    else:
+        encoded = pc.dictionary_encode(column).combine_chunks()
+        size = len(encoded.dictionary) + (1 if encoded.null_count else 0)  # null: one more code, after the values
+        indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
     if memo is not None:
         memo[(id(data), name)] = (data, indices, size)
     return indices, size
+
+
+def _dictionary_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, int]:
+    """Codes for a dictionary column without decoding its rows: the chunks' dictionaries unified, their
+    values encoded once (a dictionary may repeat a value: equal values must get one code), looked up per row."""
+    combined = column.combine_chunks()  # unifies the chunks' dictionaries
+    distinct = pc.dictionary_encode(combined.dictionary)
+    nulls = len(distinct.dictionary)  # null rows (or rows pointing at a null value): the code after the values
+    remap = distinct.indices.fill_null(nulls).to_numpy(zero_copy_only=False).astype(np.int64)
+    remap = np.append(remap, nulls)  # index len(dictionary): where null indices point
+    indices = remap[combined.indices.fill_null(len(combined.dictionary)).to_numpy(zero_copy_only=False)]
+    return indices, nulls + (1 if (indices == nulls).any() else 0)
 
 
 def group_ids(data: pa.Table, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
