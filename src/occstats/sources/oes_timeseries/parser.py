@@ -367,7 +367,7 @@ def _split(path: Path, label: str, lists: CodeLists) -> _Series:
         value = pc.ascii_trim_whitespace(batch.column("value"))
         number_or_dash = pc.or_(pc.equal(value, layout.DASH), pc.match_substring_regex(value, layout.NUMBER))
         lines.fail_at(pc.invert(number_or_dash), "the value is neither a number nor '-'")
-        keys.append(_strings(records[:, : layout.ESTIMATE_KEY_STOP]))
+        keys.append(pc.dictionary_encode(_strings(records[:, : layout.ESTIMATE_KEY_STOP])))  # ~17 lines a key
         datatypes.append(datatype.astype(np.int8))
         values.append(value)
         footnotes.append(pc.ascii_trim_whitespace(batch.column("footnote_codes")))
@@ -383,7 +383,7 @@ def _split(path: Path, label: str, lists: CodeLists) -> _Series:
     del footnotes
     dash = pc.equal(value, layout.DASH).to_numpy(zero_copy_only=False)
     status = _statuses(lines, footnote, dash, lists)
-    encoded = pc.dictionary_encode(pa.chunked_array(keys)).combine_chunks()
+    encoded = pa.chunked_array(keys).combine_chunks()  # the blocks' dictionaries unified
     del keys
     estimate = encoded.indices.to_numpy()
     return _Series(
@@ -479,13 +479,20 @@ def _scatter(series: _Series, code: str, n: int) -> _Figures:
     return _Figures(number, status, marker, pa.array(position, mask=absent))
 
 
-def _status_text(codes: np.ndarray) -> pa.Array:
-    return pa.array(STATUSES, pa.string()).take(pa.array(codes))
+def _status_text(codes: np.ndarray) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(STATUSES, pa.string()))
 
 
-def _marker_text(codes: np.ndarray, footnotes: list[str]) -> pa.Array:
+def _marker_text(codes: np.ndarray, footnotes: list[str]) -> pa.DictionaryArray:
+    """'- [footnote 5]' where a '-' line's footnote says why there is no figure, null elsewhere."""
     texts = pa.array([f"- [footnote {f}]" for f in footnotes], pa.string())
-    return texts.take(pa.array(codes, mask=codes < 0))
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), texts)
+
+
+def _table(tbl: schema.Table, columns: Mapping[str, pa.Array]) -> pa.Table:
+    """The declared table with its columns' own types: a string column may be a dictionary of strings."""
+    fields = [c.arrow_field().with_type(columns[c.name].type) for c in tbl.columns]
+    return pa.table([columns[c.name] for c in tbl.columns], schema=pa.schema(fields))
 
 
 def _decimal(text: pa.Array, type_: pa.DataType, label: str, code: str, lines: pa.Array) -> pa.Array:
@@ -692,6 +699,9 @@ def parse_files(
         "source_file": _constant(label, pa.string(), n),
     }
 
+    # the estimates' strings repeat a few hundred codes and titles: dictionary-encoded once, for both tables
+    key_columns = {name: _dictionary(a) if pa.types.is_string(a.type) else a for name, a in key_columns.items()}
+    provenance = {name: _dictionary(a) for name, a in provenance.items()}
     figures = {d.code: _scatter(series, d.code, n) for d in layout.DATATYPES}
     estimates = _estimates(
         figures, series.footnotes, key_columns, provenance, area, ind, naics_level, occ, lists, label, n
@@ -769,7 +779,7 @@ def _estimates(
         statuses = [figures[d.code].status for d in layout.DATATYPES if d.basis == other]
         columns[flag] = pa.array(np.any(np.stack(statuses) == not_released, axis=0))
     columns.update(provenance)
-    return pa.table({c.name: columns[c.name] for c in tbl.columns}, schema=tbl.arrow_schema())
+    return _table(tbl, {name: _dictionary(a) if pa.types.is_string(a.type) else a for name, a in columns.items()})
 
 
 def _dictionary(values: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
@@ -853,11 +863,12 @@ def _wages(
         if c.name not in columns:
             source = keys[c.name] if c.name in keys else provenance[c.name]
             columns[c.name] = _each_repeated(source, k) if pa.types.is_string(c.type) else _repeat_each(source, k)
-    fields = [c.arrow_field().with_type(columns[c.name].type) for c in tbl.columns]
-    return pa.table([columns[c.name] for c in tbl.columns], schema=pa.schema(fields))
+    return _table(tbl, columns)
 
 
 def _repeat_each(values: pa.Array, times: int) -> pa.Array:
+    if values.null_count == 0 and (pa.types.is_integer(values.type) or pa.types.is_floating(values.type)):
+        return pa.array(np.repeat(values.to_numpy(), times), values.type)
     return values.take(pa.array(np.repeat(np.arange(len(values), dtype=np.int64), times)))
 
 
