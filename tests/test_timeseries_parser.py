@@ -148,6 +148,24 @@ def test_an_unknown_datatype_code(tmp_path):
     expect_error(tmp_path, release, f"line {len(release.lines) + 1}:", "unknown datatype code", sid("291141", "18"))
 
 
+@pytest.mark.parametrize("datatype", ["0:", "/7", " 1", "1A", "00"])
+def test_a_datatype_code_that_is_not_two_declared_digits(tmp_path, datatype):
+    """Codes are read as two bytes: ones that would pass as numbers ('0:' is 0*10 + 10) are unknown all the same."""
+    release = tb.standard()
+    release.lines[2] = tb.line(sid("291141", datatype), "1.0")
+    expect_error(tmp_path, release, "line 4:", "unknown datatype code", repr(sid("291141", datatype)))
+
+
+def test_a_series_id_that_does_not_start_oeu_or_is_not_ascii(tmp_path):
+    release = tb.standard()
+    release.lines[6] = tb.line("OEX" + sid("291141", "04")[3:], "1")
+    expect_error(tmp_path, release, "line 8:", "a series id starts OEU")
+    release = tb.standard()
+    accented = sid("291141", "04")[:-4] + "é04"  # 25 bytes, 24 characters
+    release.lines[6] = tb.line(accented, "1")
+    expect_error(tmp_path / "accented", release, "line 8:", "a series id must be ASCII characters")
+
+
 def test_an_unknown_datatype_in_oe_datatype(tmp_path):
     release = tb.standard()
     release.datatypes["04"] = "Annual median wage"  # renumbered at BLS: the layout must not guess

@@ -135,7 +135,8 @@ def key_codes(data: pa.Table, keys: Sequence[str]) -> np.ndarray:
             code = code.reshape(-1).astype(np.int64)
             radix = int(code.max()) + 1 if len(code) else 1
         if size > 1:  # a column with one value and no null adds nothing to the key
-            code = code * size + indices
+            code *= size  # in place: no 35 MB temporaries per column on 4.4 M rows
+            code += indices
             radix *= size
     return code
 
@@ -173,7 +174,7 @@ def _dictionary_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, int]:
     combined = column.combine_chunks()  # unifies the chunks' dictionaries
     distinct = pc.dictionary_encode(combined.dictionary)
     nulls = len(distinct.dictionary)  # null rows (or rows pointing at a null value): the code after the values
-    remap = distinct.indices.fill_null(nulls).to_numpy(zero_copy_only=False).astype(np.int64)
+    remap = distinct.indices.fill_null(nulls).to_numpy(zero_copy_only=False).astype(np.int32)
     remap = np.append(remap, nulls)  # index len(dictionary): where null indices point
     indices = remap[combined.indices.fill_null(len(combined.dictionary)).to_numpy(zero_copy_only=False)]
     return indices, nulls + (1 if (indices == nulls).any() else 0)

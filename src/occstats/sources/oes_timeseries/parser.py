@@ -340,11 +340,13 @@ def _split(path: Path, label: str, lists: CodeLists) -> _Series:
         ),
         convert_options=pacsv.ConvertOptions(column_types=_COLUMN_TYPES, strings_can_be_null=False),
     )
-    codes = np.array([int(d.code) for d in layout.DATATYPES])
     spans = {part: (start, stop) for part, start, stop in layout.SERIES_FIELDS}
     datatype_start, datatype_stop = spans["datatype"]
-    prefix_stop = spans["prefix"][1]
-    prefix = np.frombuffer(layout.SERIES_PREFIX.encode(), dtype=np.uint8)
+    assert datatype_stop - datatype_start == 2  # a datatype code is two characters: one 16-bit number
+    # the two bytes of each declared datatype code, as one number -> the code (-1: not a declared code)
+    datatype_of = np.full(1 << 16, -1, dtype=np.int8)
+    for d in layout.DATATYPES:
+        datatype_of[(ord(d.code[0]) << 8) | ord(d.code[1])] = int(d.code)
     keys, values, footnotes, datatypes = [], [], [], []
     offset = 0
     for batch in reader:
@@ -356,19 +358,21 @@ def _split(path: Path, label: str, lists: CodeLists) -> _Series:
             f"a series id must be {layout.SERIES_ID_LENGTH} characters",
         )
         records = _records(series, layout.SERIES_ID_LENGTH)  # every id has the same length: a byte matrix
-        lines.fail_at((records >= 0x80).any(axis=1), "a series id must be ASCII characters")
-        lines.fail_at((records[:, :prefix_stop] != prefix).any(axis=1), f"a series id starts {layout.SERIES_PREFIX}")
+        if len(records) and records.max() >= 0x80:  # one pass over the bytes; the rows only to name one
+            lines.fail_at((records >= 0x80).any(axis=1), "a series id must be ASCII characters")
+        wrong_prefix = np.zeros(len(records), dtype=bool)
+        for i, byte in enumerate(layout.SERIES_PREFIX.encode()):  # column by column: ~5x faster than any(axis=1)
+            wrong_prefix |= records[:, i] != byte
+        lines.fail_at(wrong_prefix, f"a series id starts {layout.SERIES_PREFIX}")
         lines.fail_at(pc.not_equal(batch.column("year"), str(lists.year)), f"the year is not {lists.year} (oe.release)")
         lines.fail_at(pc.not_equal(batch.column("period"), layout.PERIOD), f"the period is not {layout.PERIOD}")
-        digits = records[:, datatype_start:datatype_stop].astype(np.int16) - ord("0")
-        datatype = digits[:, 0] * 10 + digits[:, 1]
-        known = ((digits >= 0) & (digits <= 9)).all(axis=1) & np.isin(datatype, codes)
-        lines.fail_at(~known, "unknown datatype code (not in oe.datatype and the layout)")
+        datatype = datatype_of[(records[:, datatype_start].astype(np.int32) << 8) | records[:, datatype_start + 1]]
+        lines.fail_at(datatype < 0, "unknown datatype code (not in oe.datatype and the layout)")
         value = pc.ascii_trim_whitespace(batch.column("value"))
         number_or_dash = pc.or_(pc.equal(value, layout.DASH), pc.match_substring_regex(value, layout.NUMBER))
         lines.fail_at(pc.invert(number_or_dash), "the value is neither a number nor '-'")
         keys.append(pc.dictionary_encode(_strings(records[:, : layout.ESTIMATE_KEY_STOP])))  # ~17 lines a key
-        datatypes.append(datatype.astype(np.int8))
+        datatypes.append(datatype)
         values.append(value)
         footnotes.append(pc.ascii_trim_whitespace(batch.column("footnote_codes")))
         offset += batch.num_rows
