@@ -230,14 +230,23 @@ def test_key_check_on_dictionary_columns_agrees_with_python_tuples(seed):
     assert found is not None and found.tolist() == _brute_force_repeats(rows)
 
 
-def test_dense_groups_equals_numpy_unique():
+def test_unique_groups_equals_numpy_unique():
+    """Both paths (codes packed with their positions, and np.unique for codes too wide to pack) against np.unique."""
     import numpy as np
 
-    from occstats.validate import dense_groups
+    from occstats.validate import unique_groups
 
     rng = np.random.default_rng(3)
-    for code in (rng.integers(0, 50, 2_000), rng.integers(-(2**62), 2**62, 500), np.zeros(0, dtype=np.int64)):
+    cases = (
+        rng.integers(0, 50, 2_000),  # many repeats
+        np.repeat(rng.integers(0, 2**37, 700), 3)[rng.permutation(2_100)],  # wide codes, ties out of order
+        rng.integers(-(2**62), 2**62, 500),  # negative and too wide: np.unique
+        np.array([2**60, 0, 2**60, 5], dtype=np.int64),  # at the packing limit for 4 entries (3 bits): np.unique
+        np.array([7], dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+    )
+    for code in cases:
         _, first, ids = np.unique(code, return_index=True, return_inverse=True)
-        got_ids, got_first = dense_groups(code)
+        got_ids, got_first = unique_groups(code)
         assert got_ids.tolist() == ids.reshape(-1).tolist()
         assert got_first.tolist() == first.tolist()

@@ -174,25 +174,43 @@ def _dictionary_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, int]:
     combined = column.combine_chunks()  # unifies the chunks' dictionaries
     distinct = pc.dictionary_encode(combined.dictionary)
     nulls = len(distinct.dictionary)  # null rows (or rows pointing at a null value): the code after the values
+    if not combined.null_count and nulls == len(combined.dictionary) and not distinct.indices.null_count:
+        # distinct values, in order (as dictionary_encode makes them): the indices are the codes as they are
+        return combined.indices.to_numpy(), nulls
     remap = distinct.indices.fill_null(nulls).to_numpy(zero_copy_only=False).astype(np.int32)
     remap = np.append(remap, nulls)  # index len(dictionary): where null indices point
     indices = remap[combined.indices.fill_null(len(combined.dictionary)).to_numpy(zero_copy_only=False)]
     return indices, nulls + (1 if (indices == nulls).any() else 0)
 
 
-def dense_groups(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(group number per entry, 0..groups-1 in code order; each group's first entry): what
-    `np.unique(code, return_index=True, return_inverse=True)` gives, by hashing instead of a stable
-    sort of every entry (~2x faster on the 4.4 M time-series wage rows)."""
-    ids, distinct = pd.factorize(code, sort=True)
-    first = np.full(len(distinct), len(code), dtype=np.int64)
-    np.minimum.at(first, ids, np.arange(len(code), dtype=np.int64))
-    return ids.astype(np.int64), first
+def unique_groups(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group number per entry, 0..groups-1 in code order; each group's first entry), exactly what
+    `np.unique(code, return_index=True, return_inverse=True)` gives.
+
+    When codes and positions fit one int64 together (non-negative codes below 2**(63 - bits of the
+    length): the 4.4 M time-series wage rows' estimate codes take ~37 bits), each code is packed with its
+    position and the packed values sorted plainly (a vectorized sort, ~4x faster than np.unique's stable
+    argsort there); ties come out by position, as a stable sort leaves them. Otherwise np.unique.
+    """
+    n = len(code)
+    bits = max(n.bit_length(), 1)
+    if not n or code.min() < 0 or int(code.max()) >= 1 << (63 - bits):
+        _, first, ids = np.unique(code, return_index=True, return_inverse=True)
+        return ids.reshape(-1).astype(np.int64), first
+    packed = np.sort((code.astype(np.int64) << bits) | np.arange(n, dtype=np.int64))
+    position = packed & ((1 << bits) - 1)
+    packed >>= bits  # the codes, in order
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    np.not_equal(packed[1:], packed[:-1], out=starts[1:])
+    ids = np.empty(n, dtype=np.int64)
+    ids[position] = np.cumsum(starts) - 1
+    return ids, position[starts]
 
 
 def group_ids(data: pa.Table, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Dense group numbers per row (0..groups-1, in key-code order) and each group's first row."""
-    return dense_groups(key_codes(data, keys))
+    return unique_groups(key_codes(data, keys))
 
 
 def key_repeats(data: pa.Table, keys: Sequence[str]) -> np.ndarray | None:
