@@ -19,6 +19,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -453,17 +454,19 @@ def _statuses(lines: _Lines, footnote: pa.DictionaryArray, dash: np.ndarray, lis
 class _Figures:
     """One datatype's figures, one entry per estimate."""
 
-    number: pa.Array  # the value's text, null where there is no number (no line, or a '-')
+    number: pa.Array  # the figure in its column's type, null where there is no number (no line, or a '-')
     status: np.ndarray  # int8 position in STATUSES
     marker: np.ndarray  # int32 position in the series' footnotes of a '-' line's footnote, -1 elsewhere
     take: pa.Array  # the line index (null where the estimate has no line for this datatype)
 
 
-def _scatter(series: _Series, code: str, n: int) -> _Figures:
-    """One datatype's lines scattered to their estimates; absent lines are 'not published'.
+def _scatter(series: _Series, datatype: layout.Datatype, n: int, label: str) -> _Figures:
+    """One datatype's lines scattered to their estimates; absent lines are 'not published'; the numbers
+    cast to the type of the column they go to (exactly: a value with more decimals fails naming its line).
 
     Also the duplicate check: each estimate has at most one line per datatype.
     """
+    code = datatype.code
     rows = np.flatnonzero(series.datatype == int(code))
     estimates = series.estimate[rows]
     counts = np.bincount(estimates, minlength=n)
@@ -482,7 +485,11 @@ def _scatter(series: _Series, code: str, n: int) -> _Figures:
     status = np.where(absent, _CODE[Status.NOT_PUBLISHED.value], status).astype(np.int8)
     marker = np.where(dash, series.footnote[line], -1).astype(np.int32)
     number = series.value.take(pa.array(line, mask=absent | dash))
-    return _Figures(number, status, marker, pa.array(position, mask=absent))
+    take = pa.array(position, mask=absent)
+    column = datatype.statistic if datatype.table == "oes_estimates" else "value"
+    return _Figures(
+        _decimal(number, schema.table(datatype.table).column(column).type, label, code, take), status, marker, take
+    )
 
 
 def _status_text(codes: np.ndarray) -> pa.DictionaryArray:
@@ -708,7 +715,10 @@ def parse_files(
     # the estimates' strings repeat a few hundred codes and titles: dictionary-encoded once, for both tables
     key_columns = {name: _dictionary(a) if pa.types.is_string(a.type) else a for name, a in key_columns.items()}
     provenance = {name: _dictionary(a) for name, a in provenance.items()}
-    figures = {d.code: _scatter(series, d.code, n) for d in layout.DATATYPES}
+    # the 17 datatypes are independent: two at a time (Arrow's and numpy's kernels release the GIL)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        scattered = pool.map(lambda d: _scatter(series, d, n, label), layout.DATATYPES)
+        figures = {d.code: figure for d, figure in zip(layout.DATATYPES, scattered, strict=True)}
     estimates = _estimates(
         figures, series.footnotes, key_columns, provenance, area, ind, naics_level, occ, lists, label, n
     )
@@ -772,7 +782,7 @@ def _estimates(
         if d.table != "oes_estimates":
             continue
         figure = figures[d.code]
-        columns[d.statistic] = _decimal(figure.number, tbl.column(d.statistic).type, label, d.code, figure.take)
+        columns[d.statistic] = figure.number
         status_name, marker_name = status_columns[d.statistic]
         columns[status_name] = _status_text(figure.status)
         if marker_name:
@@ -839,10 +849,7 @@ def _wages(
     statistics = list(dict.fromkeys(d.statistic for d in wage_types))
     basis = np.tile(np.array([bases.index(d.basis) for d in wage_types], dtype=np.int8), n)
     statistic = np.tile(np.array([statistics.index(d.statistic) for d in wage_types], dtype=np.int8), n)
-    values = [
-        _decimal(figures[d.code].number, tbl.column("value").type, label, d.code, figures[d.code].take)
-        for d in wage_types
-    ]
+    values = [figures[d.code].number for d in wage_types]
     order = np.tile(np.arange(k, dtype=np.int64) * n, n) + np.repeat(np.arange(n, dtype=np.int64), k)
     bound_type = tbl.column("bound").type
     thresholds = [None if top is None else (top.hourly if b == "hourly" else top.annual) for b in bases]
