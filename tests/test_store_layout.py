@@ -67,3 +67,49 @@ def test_rows_are_written_in_cluster_order_and_row_groups_do_not_overlap(tmp_pat
     one = rows.column("code")[0].as_py()
     expected = pc.sum(pc.equal(rows["code"], one)).as_py()
     assert store.read("layout_test", where=pc.field("code") == one).num_rows == expected
+
+
+def _read_sorted(store: Store, name: str) -> list[tuple]:
+    rows = store.read(name)
+    assert all(not pa.types.is_dictionary(f.type) for f in rows.schema)  # readers get plain strings back
+    return sorted(zip(*(rows.column(c).to_pylist() for c in ("year", "code", "area", "value")), strict=True))
+
+
+def test_dictionary_encoded_rows_are_written_as_plain_strings_in_cluster_order(tmp_path):
+    """A parser may hand over string columns dictionary-encoded; the store writes them as declared."""
+    rows = _rows(2 * ROW_GROUP_ROWS)
+    encoded = rows.set_column(1, "code", pc.dictionary_encode(rows.column("code"))).set_column(
+        2, "area", pc.dictionary_encode(rows.column("area"))
+    )
+    plain, dictionary = Store(tmp_path / "plain", pinned=False), Store(tmp_path / "dict", pinned=False)
+    plain.write(CLUSTERED, [rows], {"test": True})
+    dictionary.write(CLUSTERED, [encoded], {"test": True})
+    assert _read_sorted(dictionary, "layout_test") == _read_sorted(plain, "layout_test")
+    written = dictionary.read("layout_test")  # in (code, area) order, whatever order the rows came in
+    pairs = list(zip(written.column("code").to_pylist(), written.column("area").to_pylist(), strict=True))
+    assert pairs == sorted(pairs)
+    # the same content again, plain this time: nothing changed, nothing written
+    assert dictionary.write(CLUSTERED, [rows], {"test": True}) == (None, [])
+    # a changed release, dictionary-encoded, replaces the plain one in a table that exists
+    changed = encoded.set_column(3, "value", pa.array(range(1, encoded.num_rows + 1), pa.int64()))
+    version, changes = dictionary.write(CLUSTERED, [changed], {"test": True})
+    assert version == 1 and [c.release for c in changes] == [(2025,)]
+    assert sorted(r[3] for r in _read_sorted(dictionary, "layout_test")) == list(range(1, encoded.num_rows + 1))
+
+
+def test_rows_already_in_cluster_order_are_kept_and_others_sorted():
+    from occstats.store import _clustered
+
+    rows = _rows(2 * ROW_GROUP_ROWS)
+    order = pc.sort_indices(rows, sort_keys=[("code", "ascending"), ("area", "ascending")])
+    ordered = rows.take(order)
+    assert _clustered(CLUSTERED, ordered) is ordered  # checked in one pass, not copied
+    again = _clustered(CLUSTERED, rows)
+    assert again.equals(ordered)
+    # ties in the first column are ordered by the second: swapping two areas of one code breaks the order
+    codes, areas = ordered.column("code").to_pylist(), ordered.column("area").to_pylist()
+    i = next(i for i in range(len(codes) - 1) if codes[i] == codes[i + 1] and areas[i] != areas[i + 1])
+    areas[i], areas[i + 1] = areas[i + 1], areas[i]
+    swapped = ordered.set_column(2, "area", pa.array(areas))
+    assert _clustered(CLUSTERED, swapped) is not swapped
+    assert _clustered(CLUSTERED, swapped).column("area").to_pylist() == ordered.column("area").to_pylist()

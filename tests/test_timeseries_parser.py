@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 import ts_builders as tb
@@ -147,6 +148,24 @@ def test_an_unknown_datatype_code(tmp_path):
     expect_error(tmp_path, release, f"line {len(release.lines) + 1}:", "unknown datatype code", sid("291141", "18"))
 
 
+@pytest.mark.parametrize("datatype", ["0:", "/7", " 1", "1A", "00"])
+def test_a_datatype_code_that_is_not_two_declared_digits(tmp_path, datatype):
+    """Codes are read as two bytes: ones that would pass as numbers ('0:' is 0*10 + 10) are unknown all the same."""
+    release = tb.standard()
+    release.lines[2] = tb.line(sid("291141", datatype), "1.0")
+    expect_error(tmp_path, release, "line 4:", "unknown datatype code", repr(sid("291141", datatype)))
+
+
+def test_a_series_id_that_does_not_start_oeu_or_is_not_ascii(tmp_path):
+    release = tb.standard()
+    release.lines[6] = tb.line("OEX" + sid("291141", "04")[3:], "1")
+    expect_error(tmp_path, release, "line 8:", "a series id starts OEU")
+    release = tb.standard()
+    accented = sid("291141", "04")[:-4] + "é04"  # 25 bytes, 24 characters
+    release.lines[6] = tb.line(accented, "1")
+    expect_error(tmp_path / "accented", release, "line 8:", "a series id must be ASCII characters")
+
+
 def test_an_unknown_datatype_in_oe_datatype(tmp_path):
     release = tb.standard()
     release.datatypes["04"] = "Annual median wage"  # renumbered at BLS: the layout must not guess
@@ -232,3 +251,24 @@ def test_line_numbers_hold_across_read_blocks(tmp_path, monkeypatch, block):
     release = tb.standard()
     release.lines[120] = release.lines[120][:15] + tb.EOL
     expect_error(tmp_path / "cut", release, "line 122:", "a line cut short")
+
+
+def test_rows_come_out_in_cluster_order_whatever_the_file_order(tmp_path):
+    """The store writes the oes tables in (soc_code, area_code, naics_code) order; the parser hands them over in
+    it (so 4.4 M wage rows need no sort), with the same rows whatever order the file's lines are in."""
+    import random
+
+    as_published = parse(tb.standard().write(tmp_path / "a"))
+    shuffled = tb.standard()
+    random.Random(5).shuffle(shuffled.lines)
+    parsed = parse(shuffled.write(tmp_path / "b"))
+    for name in ("oes_estimates", "oes_wages"):
+        table = parsed.tables[name]
+        keys = list(zip(*(table.column(c).to_pylist() for c in schema.table(name).cluster_by), strict=True))
+        assert keys == sorted(keys), name
+        assert sorted(map(str, table.to_pylist())) == sorted(map(str, as_published.tables[name].to_pylist())), name
+    wages = parsed.tables["oes_wages"]
+    # an estimate's 12 wage rows are together; the repeated strings are dictionary-encoded, not copied
+    assert wages.num_rows == 12 * parsed.tables["oes_estimates"].num_rows
+    strings = [c.name for c in schema.OES_WAGES.columns if c.type == pa.string()]
+    assert len(strings) > 10 and all(pa.types.is_dictionary(wages.schema.field(c).type) for c in strings)

@@ -200,3 +200,53 @@ def test_columnar_wage_checks_agree_with_a_pandas_reference(tmp_path):
     assert order.startswith(f"{bad_order} rows have percentiles out of order")
     assert pairs.startswith(f"{bad_pairs} figures where hourly x 2080")
     assert _percentiles_ordered(schema.to_arrow(_wage_rows_with_areas(tmp_path, 3), schema.OES_WAGES)) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_key_check_on_dictionary_columns_agrees_with_python_tuples(seed):
+    """Dictionary columns are encoded without decoding their rows: a dictionary that repeats a value, a null
+    dictionary entry, null indices and chunks with different dictionaries must find the same repeats."""
+    import random
+
+    import pyarrow as pa
+
+    from occstats.validate import key_repeats
+
+    rng = random.Random(seed)
+    dictionary = pa.array(["a", "b", "a", None, "c"])  # "a" twice, one null entry
+    chunks, rows = [], []
+    for _ in range(3):
+        indices = [rng.choice([None, 0, 1, 2, 3, 4]) for _ in range(30)]
+        other = [rng.randrange(4) for _ in range(30)]
+        chunks.append((pa.DictionaryArray.from_arrays(pa.array(indices, pa.int8()), dictionary), other))
+        rows += [(None if i is None else dictionary[i].as_py(), o) for i, o in zip(indices, other, strict=True)]
+    table = pa.table(
+        {
+            "s": pa.chunked_array([c for c, _ in chunks]),
+            "o": pa.chunked_array([pa.array(o, pa.int64()) for _, o in chunks]),
+        }
+    )
+    found = key_repeats(table, ["s", "o"])
+    assert found is not None and found.tolist() == _brute_force_repeats(rows)
+
+
+def test_unique_groups_equals_numpy_unique():
+    """Both paths (codes packed with their positions, and np.unique for codes too wide to pack) against np.unique."""
+    import numpy as np
+
+    from occstats.validate import unique_groups
+
+    rng = np.random.default_rng(3)
+    cases = (
+        rng.integers(0, 50, 2_000),  # many repeats
+        np.repeat(rng.integers(0, 2**37, 700), 3)[rng.permutation(2_100)],  # wide codes, ties out of order
+        rng.integers(-(2**62), 2**62, 500),  # negative and too wide: np.unique
+        np.array([2**60, 0, 2**60, 5], dtype=np.int64),  # at the packing limit for 4 entries (3 bits): np.unique
+        np.array([7], dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+    )
+    for code in cases:
+        _, first, ids = np.unique(code, return_index=True, return_inverse=True)
+        got_ids, got_first = unique_groups(code)
+        assert got_ids.tolist() == ids.reshape(-1).tolist()
+        assert got_first.tolist() == first.tolist()

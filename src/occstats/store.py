@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
@@ -115,16 +116,52 @@ def describe_versions(versions: list[int]) -> str:
 ROW_GROUP_ROWS = 65_536  # small enough for min/max statistics to skip most of a release, large enough to compress
 
 
+def conformed(tbl: Table, part: pa.Table) -> pa.Table:
+    """`part` cast to the table's declared types, except that a dictionary of the declared type stays one.
+
+    A parser may hand over string columns dictionary-encoded (the time series' 4.4 M wage rows repeat a
+    few hundred codes): decoding them only to write them would copy every string. Delta stores them as
+    the declared type (readers get plain strings back).
+    """
+    fields = []
+    for field in tbl.arrow_schema():
+        given = part.schema.field(field.name).type if field.name in part.column_names else None
+        keep = given is not None and pa.types.is_dictionary(given) and given.value_type == field.type
+        fields.append(field.with_type(given) if keep else field)
+    return part.cast(pa.schema(fields))
+
+
+def _rank_codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Per row, the rank of its value among the column's distinct values (nulls last): integers that order as
+    the values do. Ranks are computed on the dictionary (distinct values), then looked up per row."""
+    codes = pc.dictionary_encode(column)
+    codes = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
+    rank = pc.rank(codes.dictionary, sort_keys="ascending", tiebreaker="dense")
+    return pc.take(rank, codes.indices).fill_null(len(codes.dictionary) + 1).to_numpy()
+
+
+def _ordered(keys: list[np.ndarray]) -> bool:
+    """True when the rows are already in lexicographic order of `keys` (one pass, no sort)."""
+    tied = np.ones(len(keys[0]) - 1, dtype=bool) if len(keys) and len(keys[0]) else np.zeros(0, dtype=bool)
+    for key in keys:
+        before, after = key[:-1], key[1:]
+        if (tied & (before > after)).any():
+            return False
+        tied &= before == after
+    return True
+
+
 def _clustered(tbl: Table, rows: pa.Table) -> pa.Table:
-    """A release's rows in the table's declared cluster order (`Table.cluster_by`), so readers skip row groups."""
+    """A release's rows in the table's declared cluster order (`Table.cluster_by`), so readers skip row groups.
+
+    Rows a parser already produced in that order are checked in one pass and kept as they are (no copy).
+    """
     if not tbl.cluster_by or rows.num_rows <= ROW_GROUP_ROWS:
         return rows
     # sorting dictionary indices of each column (sorted dictionaries) orders as the strings do, at integer cost
-    keys = {}
-    for name in tbl.cluster_by:
-        codes = pc.dictionary_encode(rows.column(name)).combine_chunks()
-        rank = pc.rank(codes.dictionary, sort_keys="ascending", tiebreaker="dense")
-        keys[name] = pc.take(rank, codes.indices)
+    keys = {name: _rank_codes(rows.column(name)) for name in tbl.cluster_by}
+    if _ordered(list(keys.values())):
+        return rows
     order = pc.sort_indices(pa.table(keys), sort_keys=[(n, "ascending") for n in tbl.cluster_by])
     return rows.take(order)
 
@@ -292,7 +329,7 @@ class Store:
         exists = self.exists(tbl.name)
         latest = self.latest_version(tbl.name)  # compare with the newest commit, whatever readers see
         for part in parts:
-            part = part.cast(tbl.arrow_schema())
+            part = conformed(tbl, part)
             releases = release_values(tbl, part)
             for release in releases:
                 new = part.filter(_release_filter(tbl, release)) if len(releases) > 1 else part
@@ -316,7 +353,10 @@ class Store:
             return None, []
         changes = [change for change, _ in found]
         changed = [c.release for c in changes]
-        schema = tbl.arrow_schema()
+        schema = found[0][1].schema
+        if any(not rows.schema.equals(schema) for _, rows in found[1:]):  # parts encoded differently: decode all
+            schema = tbl.arrow_schema()
+            found = [(change, rows.cast(schema)) for change, rows in found]
         stream = pa.RecordBatchReader.from_batches(
             schema, (batch for _, rows in found for batch in _clustered(tbl, rows).to_batches())
         )

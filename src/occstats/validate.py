@@ -135,7 +135,8 @@ def key_codes(data: pa.Table, keys: Sequence[str]) -> np.ndarray:
             code = code.reshape(-1).astype(np.int64)
             radix = int(code.max()) + 1 if len(code) else 1
         if size > 1:  # a column with one value and no null adds nothing to the key
-            code = code * size + indices
+            code *= size  # in place: no 35 MB temporaries per column on 4.4 M rows
+            code += indices
             radix *= size
     return code
 
@@ -154,23 +155,62 @@ def _encoded(data: pa.Table, name: str) -> tuple[np.ndarray, int]:
     if held is not None and held[0] is data:
         return held[1], held[2]
     column = data.column(name)
-    if pa.types.is_dictionary(column.type):  # chunks may carry different dictionaries: decode once
-        column = column.cast(column.type.value_type)
     if not data.num_rows:
         return np.zeros(0, dtype=np.int32), 1
-    encoded = pc.dictionary_encode(column).combine_chunks()
-    size = len(encoded.dictionary) + (1 if encoded.null_count else 0)  # null: one more code, after the values
-    indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    if pa.types.is_dictionary(column.type):
+        indices, size = _dictionary_codes(column)
+    else:
+        encoded = pc.dictionary_encode(column).combine_chunks()
+        size = len(encoded.dictionary) + (1 if encoded.null_count else 0)  # null: one more code, after the values
+        indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
     if memo is not None:
         memo[(id(data), name)] = (data, indices, size)
     return indices, size
 
 
+def _dictionary_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, int]:
+    """Codes for a dictionary column without decoding its rows: the chunks' dictionaries unified, their
+    values encoded once (a dictionary may repeat a value: equal values must get one code), looked up per row."""
+    combined = column.combine_chunks()  # unifies the chunks' dictionaries
+    distinct = pc.dictionary_encode(combined.dictionary)
+    nulls = len(distinct.dictionary)  # null rows (or rows pointing at a null value): the code after the values
+    if not combined.null_count and nulls == len(combined.dictionary) and not distinct.indices.null_count:
+        # distinct values, in order (as dictionary_encode makes them): the indices are the codes as they are
+        return combined.indices.to_numpy(), nulls
+    remap = distinct.indices.fill_null(nulls).to_numpy(zero_copy_only=False).astype(np.int32)
+    remap = np.append(remap, nulls)  # index len(dictionary): where null indices point
+    indices = remap[combined.indices.fill_null(len(combined.dictionary)).to_numpy(zero_copy_only=False)]
+    return indices, nulls + (1 if (indices == nulls).any() else 0)
+
+
+def unique_groups(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group number per entry, 0..groups-1 in code order; each group's first entry), exactly what
+    `np.unique(code, return_index=True, return_inverse=True)` gives.
+
+    When codes and positions fit one int64 together (non-negative codes below 2**(63 - bits of the
+    length): the 4.4 M time-series wage rows' estimate codes take ~37 bits), each code is packed with its
+    position and the packed values sorted plainly (a vectorized sort, ~4x faster than np.unique's stable
+    argsort there); ties come out by position, as a stable sort leaves them. Otherwise np.unique.
+    """
+    n = len(code)
+    bits = max(n.bit_length(), 1)
+    if not n or code.min() < 0 or int(code.max()) >= 1 << (63 - bits):
+        _, first, ids = np.unique(code, return_index=True, return_inverse=True)
+        return ids.reshape(-1).astype(np.int64), first
+    packed = np.sort((code.astype(np.int64) << bits) | np.arange(n, dtype=np.int64))
+    position = packed & ((1 << bits) - 1)
+    packed >>= bits  # the codes, in order
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    np.not_equal(packed[1:], packed[:-1], out=starts[1:])
+    ids = np.empty(n, dtype=np.int64)
+    ids[position] = np.cumsum(starts) - 1
+    return ids, position[starts]
+
+
 def group_ids(data: pa.Table, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Dense group numbers per row (0..groups-1, in key-code order) and each group's first row."""
-    code = key_codes(data, keys)
-    _, first, ids = np.unique(code, return_index=True, return_inverse=True)
-    return ids.reshape(-1).astype(np.int64), first
+    return unique_groups(key_codes(data, keys))
 
 
 def key_repeats(data: pa.Table, keys: Sequence[str]) -> np.ndarray | None:
@@ -178,15 +218,25 @@ def key_repeats(data: pa.Table, keys: Sequence[str]) -> np.ndarray | None:
     if data.num_rows < 2 or not keys:
         return None
     code = key_codes(data, keys)
-    order = np.argsort(code, kind="stable")
+    ordered = np.sort(code)  # a plain sort says whether any key repeats (~10x faster than a stable argsort)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return None
+    order = np.argsort(code, kind="stable")  # only when some key repeats: which rows
     ordered = code[order]
     same = ordered[1:] == ordered[:-1]
-    if not same.any():
-        return None
     repeated = np.zeros(len(code), dtype=bool)
     repeated[1:] |= same
     repeated[:-1] |= same
     return np.sort(order[repeated])
+
+
+def decoded(data: pa.Table) -> pa.Table:
+    """`data` with its dictionary-encoded columns as their plain value types (a parser may hand over either)."""
+    if not any(pa.types.is_dictionary(f.type) for f in data.schema):
+        return data
+    return data.cast(
+        pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in data.schema])
+    )
 
 
 def row_count_check(new_rows: int, previous_rows: int | None, tolerance: float = ROW_COUNT_TOLERANCE) -> list[str]:
@@ -239,8 +289,9 @@ def validate(
             tbl.name, "row count near the current version's", True, tuple(row_count_check(data.num_rows, previous_rows))
         )
     )
-    if baseline is not None:
-        results += [CheckResult(tbl.name, c.name, c.blocking, tuple(c.run(data, baseline))) for c in drift]
+    if baseline is not None and drift:
+        plain = decoded(data)  # the baseline comes back from the store as plain strings: compare like with like
+        results += [CheckResult(tbl.name, c.name, c.blocking, tuple(c.run(plain, baseline))) for c in drift]
     blocking = [f for r in results if r.blocking for f in r.failures]
     if blocking:
         raise ValidationError(tbl.name, release, blocking, file=file)

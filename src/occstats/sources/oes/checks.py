@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from occstats import drift, schema
 from occstats.drift import Baseline, DriftCheck, Limits
-from occstats.validate import MAX_EXAMPLES, Check, examples, key_codes
+from occstats.validate import MAX_EXAMPLES, Check, examples, key_codes, unique_groups
 
 # Annual wages are hourly x 2080 rounded to $10 (from unrounded hourly figures), hourly wages are
 # rounded to the cent: |h x 2080 - a| <= 0.005 x 2080 + 5 = 15.40, and BLS's own figures reach
@@ -81,8 +81,8 @@ def _groups(data: pa.Table, mask: np.ndarray, within: str) -> tuple[np.ndarray, 
     width = len(encoded.dictionary) + 1
     inner = encoded.indices.fill_null(width - 1).to_numpy(zero_copy_only=False)
     code = key_codes(data, _ESTIMATE)[rows] * width + inner[rows]
-    _, first, ids = np.unique(code, return_index=True, return_inverse=True)
-    return rows, ids.reshape(-1), rows[first]
+    ids, first = unique_groups(code)
+    return rows, ids, rows[first]
 
 
 def _estimate_mask(data: pa.Table) -> np.ndarray:

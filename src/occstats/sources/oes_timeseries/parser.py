@@ -1,10 +1,12 @@
 """Parse one release of the OEWS time-series database (`oe.data.0.Current` + its code lists), columnar.
 
 Six million figures do not go through Python one by one: the data file is read by pyarrow.csv, series
-ids are split with Arrow string kernels, footnote codes become statuses through a lookup of the few
-distinct footnote strings, and the 17 datatypes are scattered into one row per estimate with numpy
-index arithmetic. The wage table reuses the estimate table's key columns (the same buffers, twelve
-times), so its 4 million rows cost little more than their values.
+ids (all 25 ASCII bytes) are sliced as a byte matrix, footnote codes become statuses through a lookup of
+the few distinct footnote strings, and the 17 datatypes are scattered into one row per estimate with
+numpy index arithmetic. Rows come out in the tables' cluster order (soc_code, area_code, naics_code), an
+estimate's 12 wage rows together, so the store need not sort 4.4 M rows; string columns are dictionary-
+encoded (an estimate's keys repeated twelve times cost an index each), so the wage table is a fraction
+of its decoded size. Delta stores them as plain strings.
 
 Every check that can fail names the file and the line: a line cut short, a series id of the wrong
 length, an unknown datatype or footnote code, a duplicated series, a value that is neither a number
@@ -17,6 +19,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -271,8 +274,14 @@ class _Series:
     keys: pa.Array  # the distinct estimate keys (series id without datatype), in file order
     datatype: np.ndarray  # int8 datatype code
     value: pa.Array  # trimmed text: a number or '-'
-    footnote: pa.Array  # trimmed footnote codes
-    status: pa.Array  # string status, or null for a figure
+    dash: np.ndarray  # bool: the value is '-'
+    footnote: np.ndarray  # int32: the line's footnote text, as its position in `footnotes`
+    footnotes: list[str]  # the distinct footnote texts (trimmed)
+    status: np.ndarray  # int8: -1 for a figure, else the position in STATUSES of the status a '-' has
+
+
+STATUSES = [s.value for s in Status]  # statuses as small integers while scattering; strings only in the tables
+_CODE = {s: i for i, s in enumerate(STATUSES)}
 
 
 _COLUMN_TYPES = {
@@ -283,6 +292,23 @@ _COLUMN_TYPES = {
     "footnote_codes": pa.string(),
 }
 BLOCK_BYTES = 32 << 20  # the padded text is read and reduced a block at a time: the whole file never sits in memory
+
+
+def _records(text: pa.Array, width: int) -> np.ndarray:
+    """The bytes of strings all `width` long as a (rows, width) matrix: a view of the array's data, no copy.
+
+    Slicing 6 M series ids with string kernels cost ~1 s; columns of this matrix cost nothing.
+    """
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if len(text) else np.zeros(0, dtype=np.uint8)
+    return data[offsets[0] : offsets[-1]].reshape(len(text), width)
+
+
+def _strings(records: np.ndarray) -> pa.Array:
+    """A string array from a (rows, width) matrix of ASCII bytes (checked by the caller)."""
+    rows, width = records.shape
+    offsets = np.arange(rows + 1, dtype=np.int32) * width
+    return pa.StringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(records)))
 
 
 def _split(path: Path, label: str, lists: CodeLists) -> _Series:
@@ -317,7 +343,13 @@ def _split(path: Path, label: str, lists: CodeLists) -> _Series:
         ),
         convert_options=pacsv.ConvertOptions(column_types=_COLUMN_TYPES, strings_can_be_null=False),
     )
-    codes = pa.array([d.code for d in layout.DATATYPES])
+    spans = {part: (start, stop) for part, start, stop in layout.SERIES_FIELDS}
+    datatype_start, datatype_stop = spans["datatype"]
+    assert datatype_stop - datatype_start == 2  # a datatype code is two characters: one 16-bit number
+    # the two bytes of each declared datatype code, as one number -> the code (-1: not a declared code)
+    datatype_of = np.full(1 << 16, -1, dtype=np.int8)
+    for d in layout.DATATYPES:
+        datatype_of[(ord(d.code[0]) << 8) | ord(d.code[1])] = int(d.code)
     keys, values, footnotes, datatypes = [], [], [], []
     offset = 0
     for batch in reader:
@@ -328,60 +360,113 @@ def _split(path: Path, label: str, lists: CodeLists) -> _Series:
             pc.not_equal(pc.binary_length(series), layout.SERIES_ID_LENGTH),
             f"a series id must be {layout.SERIES_ID_LENGTH} characters",
         )
-        lines.fail_at(
-            pc.invert(pc.starts_with(series, layout.SERIES_PREFIX)), f"a series id starts {layout.SERIES_PREFIX}"
-        )
-        year, period = pc.cast(batch.column("year"), pa.string()), pc.cast(batch.column("period"), pa.string())
-        lines.fail_at(pc.not_equal(year, str(lists.year)), f"the year is not {lists.year} (oe.release)")
-        lines.fail_at(pc.not_equal(period, layout.PERIOD), f"the period is not {layout.PERIOD}")
-        datatype = pc.utf8_slice_codeunits(series, 23, 25)
-        lines.fail_at(pc.invert(pc.is_in(datatype, codes)), "unknown datatype code (not in oe.datatype and the layout)")
+        records = _records(series, layout.SERIES_ID_LENGTH)  # every id has the same length: a byte matrix
+        if len(records) and records.max() >= 0x80:  # one pass over the bytes; the rows only to name one
+            lines.fail_at((records >= 0x80).any(axis=1), "a series id must be ASCII characters")
+        wrong_prefix = np.zeros(len(records), dtype=bool)
+        for i, byte in enumerate(layout.SERIES_PREFIX.encode()):  # column by column: ~5x faster than any(axis=1)
+            wrong_prefix |= records[:, i] != byte
+        lines.fail_at(wrong_prefix, f"a series id starts {layout.SERIES_PREFIX}")
+        lines.fail_at(pc.not_equal(batch.column("year"), str(lists.year)), f"the year is not {lists.year} (oe.release)")
+        lines.fail_at(pc.not_equal(batch.column("period"), layout.PERIOD), f"the period is not {layout.PERIOD}")
+        datatype = datatype_of[(records[:, datatype_start].astype(np.int32) << 8) | records[:, datatype_start + 1]]
+        lines.fail_at(datatype < 0, "unknown datatype code (not in oe.datatype and the layout)")
         value = pc.ascii_trim_whitespace(batch.column("value"))
         number_or_dash = pc.or_(pc.equal(value, layout.DASH), pc.match_substring_regex(value, layout.NUMBER))
         lines.fail_at(pc.invert(number_or_dash), "the value is neither a number nor '-'")
-        keys.append(pc.utf8_slice_codeunits(series, 0, layout.ESTIMATE_KEY_STOP))
-        datatypes.append(pc.cast(datatype, pa.int8()).to_numpy())
+        keys.append(pc.dictionary_encode(_strings(records[:, : layout.ESTIMATE_KEY_STOP])))  # ~17 lines a key
+        datatypes.append(datatype)
         values.append(value)
         footnotes.append(pc.ascii_trim_whitespace(batch.column("footnote_codes")))
         offset += batch.num_rows
-        del batch, series, datatype
+        del batch, series, records
     raise_bad()
     if offset == 0:
         raise SourceError(label, "holds a header but no data lines")
     lines = _Lines(label, path)
-    value, footnote = pa.concat_arrays(values), pa.concat_arrays(footnotes)
-    del values, footnotes
-    status = _statuses(lines, footnote, pc.equal(value, layout.DASH), lists)
-    encoded = pc.dictionary_encode(pa.chunked_array(keys)).combine_chunks()
+    value = pa.concat_arrays(values)
+    del values
+    footnote = pc.dictionary_encode(pa.chunked_array(footnotes)).combine_chunks()
+    del footnotes
+    dash = pc.equal(value, layout.DASH).to_numpy(zero_copy_only=False)
+    status = _statuses(lines, footnote, dash, lists)
+    encoded = pa.chunked_array(keys).combine_chunks()  # the blocks' dictionaries unified
     del keys
     estimate = encoded.indices.to_numpy()
-    return _Series(lines, estimate, encoded.dictionary, np.concatenate(datatypes), value, footnote, status)
+    return _Series(
+        lines,
+        estimate,
+        encoded.dictionary,
+        np.concatenate(datatypes),
+        value,
+        dash,
+        footnote.indices.to_numpy(),
+        footnote.dictionary.to_pylist(),
+        status,
+    )
 
 
-def _statuses(lines: _Lines, footnote: pa.Array, dash: pa.Array, lists: CodeLists) -> pa.Array:
-    """Each line's status from its footnote codes: a figure (null) or the status the footnote gives a '-'."""
-    status_of: dict[str, str | None] = {}
-    for text in pc.unique(footnote).to_pylist():
+# the tables' cluster order (schema cluster_by) as parts of the series id: soc_code is the occupation with a
+# dash after its second digit, so the two order alike
+_SERIES_PART = {"soc_code": "occupation", "area_code": "area_code", "naics_code": "industry"}
+
+
+def _in_cluster_order(series: _Series) -> _Series:
+    """The estimates renumbered in the oes tables' cluster order (soc_code, area_code, naics_code).
+
+    The store writes a release's rows in that order; rows that come out of the parser in it need no
+    sort of 4.4 M wage rows there (a sort and a copy of every column: ~8 s and +1 GiB). Sorting the
+    370 k distinct estimate keys here costs a fraction of a second.
+    """
+    spans = {part: (start, stop) for part, start, stop in layout.SERIES_FIELDS}
+    parts = [_SERIES_PART[c] for c in schema.OES_WAGES.cluster_by]
+    assert tuple(schema.OES_ESTIMATES.cluster_by) == tuple(schema.OES_WAGES.cluster_by)
+    sort_key = pc.binary_join_element_wise(*(pc.utf8_slice_codeunits(series.keys, *spans[p]) for p in parts), "")
+    order = pc.sort_indices(sort_key).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    series.keys = series.keys.take(pa.array(order))
+    series.estimate = rank[series.estimate]
+    return series
+
+
+def _statuses(lines: _Lines, footnote: pa.DictionaryArray, dash: np.ndarray, lists: CodeLists) -> np.ndarray:
+    """Each line's status from its footnote codes: -1 for a figure, else the status (its position in STATUSES)
+    the footnote gives a '-'. Decided once per distinct footnote text, then looked up per line."""
+    status_of: list[int] = []
+    for position, text in enumerate(footnote.dictionary.to_pylist()):
         codes = [c.strip() for c in text.split(",") if c.strip()] if text else []
         unknown = [c for c in codes if c not in lists.footnote_status]
+        here = footnote.indices.to_numpy() == position if unknown or len(codes) > 1 else None
         if unknown:
-            lines.fail_at(pc.equal(footnote, text), f"unknown footnote code {unknown[0]!r} (not in oe.footnote)")
+            lines.fail_at(here, f"unknown footnote code {unknown[0]!r} (not in oe.footnote)")
         marked = {lists.footnote_status[c] for c in codes} - {None}
         if len(marked) > 1:
-            lines.fail_at(pc.equal(footnote, text), "footnotes give a '-' more than one meaning")
-        status_of[text] = marked.pop().value if marked else None
-    table_of = pa.array(list(status_of.values()), pa.string())
-    status = pc.take(table_of, pc.index_in(footnote, value_set=pa.array(list(status_of), pa.string())))
-    lines.fail_at(pc.and_(dash, pc.is_null(status)), "a '-' without a footnote code saying why there is no figure")
-    lines.fail_at(pc.and_(pc.invert(dash), pc.is_valid(status)), "a number carrying a footnote that says there is none")
+            lines.fail_at(here, "footnotes give a '-' more than one meaning")
+        status_of.append(_CODE[marked.pop().value] if marked else -1)
+    status = np.array(status_of, dtype=np.int8)[footnote.indices.to_numpy()]
+    lines.fail_at(dash & (status < 0), "a '-' without a footnote code saying why there is no figure")
+    lines.fail_at(~dash & (status >= 0), "a number carrying a footnote that says there is none")
     return status
 
 
-def _scatter(series: _Series, code: str, n: int) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
-    """(value text, status, marker, line index) per estimate for one datatype; absent lines are nulls.
+@dataclass(frozen=True)
+class _Figures:
+    """One datatype's figures, one entry per estimate."""
+
+    number: pa.Array  # the figure in its column's type, null where there is no number (no line, or a '-')
+    status: np.ndarray  # int8 position in STATUSES
+    marker: np.ndarray  # int32 position in the series' footnotes of a '-' line's footnote, -1 elsewhere
+    take: pa.Array  # the line index (null where the estimate has no line for this datatype)
+
+
+def _scatter(series: _Series, datatype: layout.Datatype, n: int, label: str) -> _Figures:
+    """One datatype's lines scattered to their estimates; absent lines are 'not published'; the numbers
+    cast to the type of the column they go to (exactly: a value with more decimals fails naming its line).
 
     Also the duplicate check: each estimate has at most one line per datatype.
     """
+    code = datatype.code
     rows = np.flatnonzero(series.datatype == int(code))
     estimates = series.estimate[rows]
     counts = np.bincount(estimates, minlength=n)
@@ -393,21 +478,34 @@ def _scatter(series: _Series, code: str, n: int) -> tuple[pa.Array, pa.Array, pa
         series.lines.fail_at(mask, f"a duplicated series (first on line {first + 2})")
     position = np.full(n, -1, dtype=np.int64)
     position[estimates] = rows
-    take = pa.array(position, mask=position < 0)
-    value = pc.take(series.value, take)
-    status = pc.take(series.status, take)
-    footnote = pc.take(series.footnote, take)
-    published = pc.is_valid(take)
-    dash = pc.fill_null(pc.equal(value, layout.DASH), False)
-    status = pc.if_else(
-        published,
-        pc.coalesce(status, pa.scalar(Status.ESTIMATE.value)),
-        pa.scalar(Status.NOT_PUBLISHED.value),
+    absent = position < 0
+    line = np.where(absent, 0, position)
+    dash = series.dash[line] & ~absent
+    status = np.where(series.status[line] < 0, _CODE[Status.ESTIMATE.value], series.status[line])
+    status = np.where(absent, _CODE[Status.NOT_PUBLISHED.value], status).astype(np.int8)
+    marker = np.where(dash, series.footnote[line], -1).astype(np.int32)
+    number = series.value.take(pa.array(line, mask=absent | dash))
+    take = pa.array(position, mask=absent)
+    column = datatype.statistic if datatype.table == "oes_estimates" else "value"
+    return _Figures(
+        _decimal(number, schema.table(datatype.table).column(column).type, label, code, take), status, marker, take
     )
-    no_text = pa.scalar(None, pa.string())
-    marker = pc.if_else(dash, pc.binary_join_element_wise("- [footnote ", footnote, "]", ""), no_text)
-    number = pc.if_else(dash, no_text, value)
-    return number, status, marker, take
+
+
+def _status_text(codes: np.ndarray) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(STATUSES, pa.string()))
+
+
+def _marker_text(codes: np.ndarray, footnotes: list[str]) -> pa.DictionaryArray:
+    """'- [footnote 5]' where a '-' line's footnote says why there is no figure, null elsewhere."""
+    texts = pa.array([f"- [footnote {f}]" for f in footnotes], pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), texts)
+
+
+def _table(tbl: schema.Table, columns: Mapping[str, pa.Array]) -> pa.Table:
+    """The declared table with its columns' own types: a string column may be a dictionary of strings."""
+    fields = [c.arrow_field().with_type(columns[c.name].type) for c in tbl.columns]
+    return pa.table([columns[c.name] for c in tbl.columns], schema=pa.schema(fields))
 
 
 def _decimal(text: pa.Array, type_: pa.DataType, label: str, code: str, lines: pa.Array) -> pa.Array:
@@ -542,7 +640,7 @@ def parse_files(
     lists = CodeLists.read(files)
     if expected_year is not None and lists.year != expected_year:
         raise SourceError(label, f"is the {lists.year} release (oe.release), not {expected_year} as expected")
-    series = _split(files.data, label, lists)
+    series = _in_cluster_order(_split(files.data, label, lists))
     lines_read = len(series.datatype)
     n = len(series.keys)
     keys = series.keys
@@ -614,11 +712,17 @@ def parse_files(
         "source_file": _constant(label, pa.string(), n),
     }
 
-    figures: dict[str, tuple[pa.Array, pa.Array, pa.Array, pa.Array]] = {
-        d.code: _scatter(series, d.code, n) for d in layout.DATATYPES
-    }
-    estimates = _estimates(figures, key_columns, provenance, area, ind, naics_level, occ, lists, label, n)
-    wages = _wages(figures, key_columns, provenance, lists, label, n)
+    # the estimates' strings repeat a few hundred codes and titles: dictionary-encoded once, for both tables
+    key_columns = {name: _dictionary(a) if pa.types.is_string(a.type) else a for name, a in key_columns.items()}
+    provenance = {name: _dictionary(a) for name, a in provenance.items()}
+    # the 17 datatypes are independent: two at a time (Arrow's and numpy's kernels release the GIL)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        scattered = pool.map(lambda d: _scatter(series, d, n, label), layout.DATATYPES)
+        figures = {d.code: figure for d, figure in zip(layout.DATATYPES, scattered, strict=True)}
+    estimates = _estimates(
+        figures, series.footnotes, key_columns, provenance, area, ind, naics_level, occ, lists, label, n
+    )
+    wages = _wages(figures, series.footnotes, key_columns, provenance, lists, label, n)
     tables = {"oes_estimates": estimates, "oes_wages": wages, **_reference_tables(lists, files, area_types)}
     counts = pc.value_counts(area_type).to_pylist()
     return ParsedRelease(
@@ -648,7 +752,8 @@ def parse_files(
 
 
 def _estimates(
-    figures: dict[str, tuple[pa.Array, pa.Array, pa.Array, pa.Array]],
+    figures: dict[str, _Figures],
+    footnotes: list[str],
     keys: dict[str, pa.Array],
     provenance: dict[str, pa.Array],
     area: dict[str, pa.Array],
@@ -676,72 +781,108 @@ def _estimates(
     for d in layout.DATATYPES:
         if d.table != "oes_estimates":
             continue
-        number, status, marker, take = figures[d.code]
-        columns[d.statistic] = _decimal(number, tbl.column(d.statistic).type, label, d.code, take)
+        figure = figures[d.code]
+        columns[d.statistic] = figure.number
         status_name, marker_name = status_columns[d.statistic]
-        columns[status_name] = status
+        columns[status_name] = _status_text(figure.status)
         if marker_name:
-            columns[marker_name] = marker
+            columns[marker_name] = _marker_text(figure.marker, footnotes)
     for name in ("pct_of_industry_employment", "pct_establishments_reporting"):
         columns[name] = pa.nulls(n, tbl.column(name).type)
         columns[f"{name}_status"] = _constant(Status.NOT_PUBLISHED.value, pa.string(), n)
-    not_released = Status.NOT_RELEASED.value
-    hourly = [figures[d.code][1] for d in layout.DATATYPES if d.basis == "hourly"]
-    annual = [figures[d.code][1] for d in layout.DATATYPES if d.basis == "annual"]
-    columns["annual_only"] = _any_equal(hourly, not_released)
-    columns["hourly_only"] = _any_equal(annual, not_released)
+    not_released = _CODE[Status.NOT_RELEASED.value]
+    for flag, other in (("annual_only", "hourly"), ("hourly_only", "annual")):
+        statuses = [figures[d.code].status for d in layout.DATATYPES if d.basis == other]
+        columns[flag] = pa.array(np.any(np.stack(statuses) == not_released, axis=0))
     columns.update(provenance)
-    return pa.table({c.name: columns[c.name] for c in tbl.columns}, schema=tbl.arrow_schema())
+    return _table(tbl, {name: _dictionary(a) if pa.types.is_string(a.type) else a for name, a in columns.items()})
 
 
-def _any_equal(arrays: list[pa.Array], value: str) -> pa.Array:
-    result = pc.equal(arrays[0], value)
-    for array in arrays[1:]:
-        result = pc.or_(result, pc.equal(array, value))
-    return result
+def _dictionary(values: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """Dictionary-encoded with the narrowest index type that holds its distinct values."""
+    encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    size = len(encoded.dictionary)
+    index = pa.int8() if size < 2**7 else pa.int16() if size < 2**15 else pa.int32()
+    return encoded.cast(pa.dictionary(index, encoded.type.value_type))
+
+
+def _each_repeated(values: pa.Array, times: int) -> pa.DictionaryArray:
+    """Each value `times` times in a row, dictionary-encoded (the repeats cost an index each, not a string)."""
+    encoded = _dictionary(values)
+    indices = np.repeat(encoded.indices.fill_null(0).to_numpy(), times)
+    nulls = np.repeat(encoded.is_null().to_numpy(zero_copy_only=False), times) if encoded.null_count else None
+    return pa.DictionaryArray.from_arrays(pa.array(indices, mask=nulls), encoded.dictionary)
 
 
 def _wages(
-    figures: dict[str, tuple[pa.Array, pa.Array, pa.Array, pa.Array]],
+    figures: dict[str, _Figures],
+    footnotes: list[str],
     keys: dict[str, pa.Array],
     provenance: dict[str, pa.Array],
     lists: CodeLists,
     label: str,
     n: int,
 ) -> pa.Table:
-    """One block of n rows per wage datatype; key and provenance columns are the estimates' own arrays."""
+    """One row per estimate x wage datatype, the estimate's rows together (the estimates' cluster order).
+
+    String columns are dictionary-encoded: an estimate's keys, repeated for each of its wage rows, and
+    the few statuses, bases and statistics cost an index per row, not a string (the table is a fraction
+    of its decoded size). Delta stores them as plain strings; readers get strings back.
+    """
     tbl = schema.OES_WAGES
-    blocks: dict[str, list[pa.Array]] = {c.name: [] for c in tbl.columns}
     top = lists.top_code
-    for d in layout.DATATYPES:
-        if d.table != "oes_wages":
-            continue
-        number, status, marker, take = figures[d.code]
-        top_coded = pc.equal(status, Status.TOP_CODED.value)
-        if top is None and pc.any(top_coded).as_py():
-            raise SourceError(label, f"datatype {d.code} is top-coded but oe.footnote states no threshold")
-        bound_value = None if top is None else (top.hourly if d.basis == "hourly" else top.annual)
-        block: dict[str, pa.Array] = {
-            **keys,
-            **provenance,
-            "basis": _constant(d.basis, pa.string(), n),
-            "statistic": _constant(d.statistic, pa.string(), n),
-            "value": _decimal(number, tbl.column("value").type, label, d.code, take),
-            "status": status,
-            "marker": marker,
-            "bound": pc.if_else(
-                top_coded, pa.scalar(bound_value, tbl.column("bound").type), pa.scalar(None, tbl.column("bound").type)
-            ),
-            "bound_comparison": pc.if_else(
-                top_coded, pa.scalar(top.comparison if top else None, pa.string()), pa.scalar(None, pa.string())
-            ),
-            "bound_source": pc.if_else(
-                top_coded, pa.scalar(top.source if top else None, pa.string()), pa.scalar(None, pa.string())
-            ),
-        }
-        for name in blocks:
-            blocks[name].append(block[name])
-    return pa.table({c.name: pa.chunked_array(blocks[c.name], c.type) for c in tbl.columns}, schema=tbl.arrow_schema())
+    wage_types = [d for d in layout.DATATYPES if d.table == "oes_wages"]
+    k = len(wage_types)
+
+    def interleaved(blocks: list[np.ndarray]) -> np.ndarray:  # row r: estimate r // k, datatype r % k
+        return np.stack(blocks, axis=1).reshape(-1)
+
+    status = interleaved([figures[d.code].status for d in wage_types])
+    top_coded = status == _CODE[Status.TOP_CODED.value]
+    if top is None and top_coded.any():
+        code = wage_types[int(np.flatnonzero(top_coded)[0]) % k].code
+        raise SourceError(label, f"datatype {code} is top-coded but oe.footnote states no threshold")
+    marker = interleaved([figures[d.code].marker for d in wage_types])
+    bases = sorted({d.basis for d in wage_types})
+    statistics = list(dict.fromkeys(d.statistic for d in wage_types))
+    basis = np.tile(np.array([bases.index(d.basis) for d in wage_types], dtype=np.int8), n)
+    statistic = np.tile(np.array([statistics.index(d.statistic) for d in wage_types], dtype=np.int8), n)
+    values = [figures[d.code].number for d in wage_types]
+    order = np.tile(np.arange(k, dtype=np.int64) * n, n) + np.repeat(np.arange(n, dtype=np.int64), k)
+    bound_type = tbl.column("bound").type
+    thresholds = [None if top is None else (top.hourly if b == "hourly" else top.annual) for b in bases]
+    no_bound = ~top_coded
+    columns: dict[str, pa.Array] = {
+        "basis": pa.DictionaryArray.from_arrays(pa.array(basis), pa.array(bases, pa.string())),
+        "statistic": pa.DictionaryArray.from_arrays(pa.array(statistic), pa.array(statistics, pa.string())),
+        "value": pa.concat_arrays(values).take(pa.array(order)),
+        "status": pa.DictionaryArray.from_arrays(pa.array(status), pa.array(STATUSES, pa.string())),
+        "marker": pa.DictionaryArray.from_arrays(
+            pa.array(marker, mask=marker < 0), pa.array([f"- [footnote {f}]" for f in footnotes], pa.string())
+        ),
+        "bound": pa.array(thresholds, bound_type).take(pa.array(basis, mask=no_bound)),
+        "bound_comparison": pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(len(status), dtype=np.int8), mask=no_bound),
+            pa.array([top.comparison if top else ""], pa.string()),
+        ),
+        "bound_source": pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(len(status), dtype=np.int8), mask=no_bound),
+            pa.array([top.source if top else ""], pa.string()),
+        ),
+    }
+    for c in tbl.columns:
+        if c.name not in columns:
+            source = keys[c.name] if c.name in keys else provenance[c.name]
+            columns[c.name] = _each_repeated(source, k) if pa.types.is_string(c.type) else _repeat_each(source, k)
+    return _table(tbl, columns)
+
+
+def _repeat_each(values: pa.Array, times: int) -> pa.Array:
+    if values.null_count == 0 and (pa.types.is_integer(values.type) or pa.types.is_floating(values.type)):
+        return pa.array(np.repeat(values.to_numpy(), times), values.type)
+    return values.take(pa.array(np.repeat(np.arange(len(values), dtype=np.int64), times)))
 
 
 # -- the Source ----------------------------------------------------------------------------------
