@@ -24,6 +24,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from occstats.sources.soc import layout
 from occstats.sources.soc.layout import clean_title
 
@@ -391,16 +394,22 @@ def codes_in_system(cls: Classification, data: Any) -> tuple[str, int, int, list
     if not {"soc_code", "soc_system"} <= names:
         return None
     if "occ_level" in names:
-        kinds, wanted = data.column("occ_level").to_pylist(), "detailed"
+        kind, wanted = "occ_level", "detailed"
     elif "occ_type" in names:
-        kinds, wanted = data.column("occ_type").to_pylist(), "line_item"
+        kind, wanted = "occ_type", "line_item"
     else:
         return None
-    systems = set(data.column("soc_system").to_pylist())
+
+    def plain(name: str) -> pa.ChunkedArray:  # a parser may hand strings over dictionary-encoded
+        column = data.column(name)
+        return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+
+    systems = set(pc.unique(plain("soc_system")).to_pylist())  # columnar: the time series has 4 M rows
     if len(systems) != 1:
         return None
     system = systems.pop()
-    codes = sorted({c for c, k in zip(data.column("soc_code").to_pylist(), kinds, strict=True) if k == wanted})
+    detailed = pc.filter(plain("soc_code"), pc.equal(plain(kind), wanted))
+    codes = sorted(pc.unique(detailed).to_pylist())
     if layout.BY_NAME[system].reference is not None and not cls.has_reference(system):
         return system, 0, len(codes), []
     missing = [c for c in codes if cls.members(system, c) is None]
