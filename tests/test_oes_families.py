@@ -246,3 +246,27 @@ def test_tables_inventory_lists_rows_per_release_and_family():
         "oes_industry 2008: 15,951, 2009: 25,791; oes_national 2019: 1,400"
     )
     assert describe_families(("base_year", "target_year"), {(2024, 2034): 800}) == ""
+
+
+def test_column_texts_read_every_kind_of_cell_as_the_per_cell_reference_does():
+    """The bulk reader (grid, types, float and string arrays) against _text, cell by cell."""
+    import datetime as dt
+
+    from occstats.sources.oes_families.parser import _column_texts, _text
+
+    rows = [
+        [" 99 ", 1230.0, 36.4, "**", None, 1e10],
+        ["U.S.", 0.1, 1.5e-07, "#", True, 123456789012.0],
+        ["x", -2.5, float("inf"), "", 7, dt.datetime(2024, 5, 1)],
+        ["short row", 12.0],  # ragged: padded with empty cells
+        ["long row", 1.0, 2.0, "~", False, 3.25, "beyond the header"],  # cut at the header's width
+    ]
+    width = 6
+    got = _column_texts(rows, width, [0, 1, 2, 3, 4, 5])
+    padded = [r[:width] + [None] * (width - len(r)) for r in rows]
+    for j in range(width):
+        assert got[j].to_pylist() == [_text(r[j]) for r in padded], j
+    assert got[1].to_pylist() == ["1230", "0.1", "-2.5", "12", "1"]  # integral floats without '.0'
+    assert got[5].to_pylist()[:2] == ["10000000000", "123456789012"]  # never with an exponent
+    subset = _column_texts(rows, width, [1, 4])
+    assert set(subset) == {1, 4} and subset[4].to_pylist() == got[4].to_pylist()
