@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -291,11 +292,11 @@ class _Extent:
     """The largest row and column any reference of a sheet reaches, window by window, exactly as
     _REF_ROW and _REF_COLUMN would find them, without making a Python object per cell.
 
-    A window's row tags raise the row reached so far (one match per row); then one RE2 search (Arrow's
-    regex kernel: linear time, ~1 GB/s) looks for any reference past the extent known so far: a row number
-    or column letters greater than it. Only a window holding one is read reference by reference, with the
-    two patterns themselves; in a well-formed sheet that is the first window (its columns) and any row
-    written out of order.
+    A window's last row tag (or, when it is cut, all its row tags) raises the row reached so far; then one
+    RE2 search (Arrow's regex kernel: linear time, ~1 GB/s) looks for any reference past the extent known
+    so far: a row number or column letters greater than it. Only a window holding one is read reference by
+    reference, with the two patterns themselves; in a well-formed sheet that is the first window (its
+    columns) and any row written out of order.
     """
 
     def __init__(self) -> None:
@@ -304,7 +305,9 @@ class _Extent:
         self._letters = ""
 
     def scan(self, window: bytes) -> None:
-        tags = _ROW_TAG.findall(window)
+        # The window's last row tag (a sheet in order: its highest); any reference past it is found below.
+        last = _ROW_TAG.match(window, max(window.rfind(b"<row"), 0))
+        tags = [last.group(1)] if last else _ROW_TAG.findall(window)
         if tags:
             self.max_row = max(self.max_row, max(map(int, tags)))
         if not self._beyond(window):
@@ -321,7 +324,9 @@ class _Extent:
         if self._letters != "ZZZ":
             options.append(f"{_letters_above(self._letters)}[0-9]")
         pattern = f'r="(?:{"|".join(options)})'
-        return bool(pc.match_substring_regex(pa.array([window], pa.binary()), pattern)[0].as_py())
+        offsets = pa.py_buffer(struct.pack("<ii", 0, len(window)))
+        one = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, pa.py_buffer(window)])  # no copy
+        return bool(pc.match_substring_regex(one, pattern)[0].as_py())
 
 
 def _digits_above(number: int) -> str:
