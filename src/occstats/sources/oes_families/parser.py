@@ -58,7 +58,9 @@ _KINDS: dict[type, int] = {str: 0, float: 1, type(None): 2}  # a cell's exact ty
 _OTHER = 3
 
 
-def _column_texts(rows: list[list[Any]], width: int, wanted: list[int]) -> dict[int, pa.Array]:
+def _column_texts(
+    rows: list[list[Any]], width: int, wanted: list[int]
+) -> tuple[dict[int, pa.Array], dict[int, pa.Array]]:
     """The `wanted` columns' cells as text (see _text), one Arrow array per column, decided in bulk.
 
     The cells are Python objects calamine made row by row, so they are visited in that order, a few
@@ -67,6 +69,10 @@ def _column_texts(rows: list[list[Any]], width: int, wanted: list[int]) -> dict[
     cut from those by position (floats as Arrow formats them: the shortest round-trip digits, as repr;
     strings trimmed). Arrow writes 1e10 and beyond with an exponent: those few cells, and any cell
     neither text, float nor empty (an int, a bool, a date), go through _text.
+
+    Also returns, per column, where a cell is a plain number: a finite float Arrow wrote without an
+    exponent, so its text is digits with at most a '-' and one '.' (no trailing zero after it), a number
+    by construction; the figure checks look only at the other cells with a regex.
     """
     n = len(rows)
     if any(len(r) != width for r in rows):
@@ -85,6 +91,7 @@ def _column_texts(rows: list[list[Any]], width: int, wanted: list[int]) -> dict[
     shape = (n, len(wanted))
     floats, where, is_float, odd = (a.reshape(shape) for a in (floats, where, is_float, odd))
     out: dict[int, pa.Array] = {}
+    plain: dict[int, pa.Array] = {}
     for j, index in enumerate(wanted):
         at = where[:, j]
         text = pc.take(strings, pa.array(at, mask=at < 0))
@@ -98,7 +105,8 @@ def _column_texts(rows: list[list[Any]], width: int, wanted: list[int]) -> dict[
             texts[rows_fixed] = [_text(v) for v in cells]
             number = pc.coalesce(pa.array(texts, pa.string()), number)
         out[index] = pc.coalesce(text, number, pa.scalar(""))
-    return out
+        plain[index] = pa.array(is_float[:, j] & np.isfinite(floats[:, j]) & ~fixed)
+    return out, plain
 
 
 @dataclass
@@ -110,6 +118,7 @@ class _Workbook:
     table: LocatedTable
     columns: dict[str, pa.Array]
     rows: pa.Array  # the Excel row number of each kept row
+    plain: dict[str, pa.Array]  # where a cell is a plain number (see _column_texts)
 
     def fail(self, mask: pa.Array, column: str, problem: str) -> None:
         """Raise naming the first row where `mask` holds, the column as published and its cell."""
@@ -164,7 +173,7 @@ def _read_workbook(member: Member, role: layout.Role, archive: str, year: int, w
         raise SourceError(
             label, f"has column(s) not in the OES family layout: {', '.join(table.unknown)}", sheet=table.sheet
         )
-    texts = _column_texts(table.rows, len(table.headers), sorted(set(table.columns.values())))
+    texts, plain = _column_texts(table.rows, len(table.headers), sorted(set(table.columns.values())))
     columns = {name: texts[index] for name, index in table.columns.items()}
     rows = pa.array(range(table.header_row + 2, table.header_row + 2 + len(table.rows)), pa.int32())
     keep = pc.not_equal(columns["occ_code"], "")
@@ -172,7 +181,9 @@ def _read_workbook(member: Member, role: layout.Role, archive: str, year: int, w
     if skipped:
         shown = ", ".join(map(str, skipped[:10])) + (f" (+{len(skipped) - 10} more)" if len(skipped) > 10 else "")
         warnings.append(f"{label}: skipped rows without an occupation code: {shown}")
-    return _Workbook(label, role, table, {n: pc.filter(a, keep) for n, a in columns.items()}, pc.filter(rows, keep))
+    kept = {n: pc.filter(a, keep) for n, a in columns.items()}
+    plain_kept = {n: pc.filter(plain[index], keep) for n, index in table.columns.items()}
+    return _Workbook(label, role, table, kept, pc.filter(rows, keep), plain_kept)
 
 
 def _skipped(columns: dict[str, pa.Array], rows: pa.Array, keep: pa.Array) -> list[int]:
@@ -195,14 +206,17 @@ def _figure(
     blank = pc.equal(texts, "")
     marker_keys = pa.array(list(markers), pa.string())
     is_marker = pc.is_in(texts, value_set=marker_keys)
-    number = pc.match_substring_regex(texts, _NUMBER)
+    number = _matching(texts, _NUMBER, pc.invert(wb.plain[column]), wb.plain[column])
     wb.fail(
         pc.invert(pc.or_(pc.or_(blank, is_marker), number)),
         column,
         f"is neither a number nor a declared marker ({', '.join(repr(m) for m in markers)})",
     )
+    # More than `scale` decimals: only a cell with more than `scale` characters after its first '.' can be.
+    dot = pc.find_substring(texts, ".")
+    longer = pc.and_(pc.greater_equal(dot, 0), pc.greater(pc.subtract(pc.binary_length(texts), dot), scale + 1))
     digits = r"\.\d*[1-9]" if scale == 0 else rf"\.\d{{{scale}}}\d*[1-9]"
-    excess = pc.and_(number, pc.match_substring_regex(texts, digits))
+    excess = pc.and_(number, _matching(texts, digits, longer, pa.repeat(pa.scalar(False), len(texts))))
     if pc.any(excess).as_py():
         first = pc.index(excess, True).as_py()
         warnings.append(
@@ -225,6 +239,14 @@ def _figure(
     )
     marker = pc.if_else(is_marker, texts, pa.scalar(None, pa.string()))
     return value, status, marker
+
+
+def _matching(texts: pa.Array, pattern: str, where: pa.Array, elsewhere: pa.Array) -> pa.Array:
+    """`pattern` matched against the cells `where` holds; `elsewhere` at the others (known without a look)."""
+    if not pc.any(where).as_py():
+        return elsewhere
+    found = pc.match_substring_regex(pc.filter(texts, where), pattern)
+    return pc.replace_with_mask(elsewhere, where, found)
 
 
 def _flag(wb: _Workbook, column: str) -> pa.Array:
