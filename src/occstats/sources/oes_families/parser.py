@@ -65,9 +65,9 @@ def _column_texts(
 
     The cells are Python objects calamine made row by row, so they are visited in that order, a few
     times each and never one at a time in Python: once into an object grid, once for their type (a
-    small int), the floats once into a float64 grid and the strings once into one Arrow string array. A column is then
-    cut from those by position (floats as Arrow formats them: the shortest round-trip digits, as repr;
-    strings trimmed). Arrow writes 1e10 and beyond with an exponent: those few cells, and any cell
+    small int), the floats once into a float64 grid and the strings once into one Arrow string array.
+    A column is then cut from those by position (floats as Arrow formats them: the shortest round-trip
+    digits, as repr; strings trimmed). Arrow writes 1e10 and beyond with an exponent: those few cells, and any cell
     neither text, float nor empty (an int, a bool, a date), go through _text.
 
     Also returns, per column, where a cell is a plain number: a finite float Arrow wrote without an
@@ -95,9 +95,12 @@ def _column_texts(
     for j, index in enumerate(wanted):
         at = where[:, j]
         text = pc.take(strings, pa.array(at, mask=at < 0))
-        number = pc.cast(pa.array(floats[:, j], mask=~is_float[:, j]), pa.string())
-        exponent = pc.fill_null(pc.match_substring(number, "e"), False).to_numpy(zero_copy_only=False)
-        fixed = exponent | odd[:, j]
+        fixed = odd[:, j]
+        if is_float[:, j].any():
+            number = pc.cast(pa.array(floats[:, j], mask=~is_float[:, j]), pa.string())
+            fixed = fixed | pc.fill_null(pc.match_substring(number, "e"), False).to_numpy(zero_copy_only=False)
+        else:  # a text column (codes, titles): no float to format
+            number = pa.nulls(n, pa.string())
         if fixed.any():
             rows_fixed = np.flatnonzero(fixed)
             cells = grid[rows_fixed, j]
