@@ -429,6 +429,7 @@ def run(rows: int = 400_000, repeat: int = 1, product: str = DEFAULT_PRODUCT) ->
             "last": runs[name][-1],
         }
     out["ratio"] = out["normalize"]["seconds"] / out["bare_read"]["seconds"]
+    out["target"] = f"<= {TIME_TARGET:.0f}x the bare read: {'met' if out['ratio'] <= TIME_TARGET else 'NOT met'}"
     got = [r["outcome"]["counts"] for r in runs["normalize"] if "outcome" in r]
     differ = {k: (v, c.get(k)) for c in got for k, v in expected.items() if c.get(k) != v}
     differ.update({k: (None, v) for c in got for k, v in c.items() if k not in expected and v})
