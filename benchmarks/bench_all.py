@@ -172,6 +172,7 @@ def main() -> int:
                 record(name, measure(name, data, args.mirror, full_mirror))
     alldata = bench_alldata.run(args.rows, args.repeat)
     print(f"all-data: {json.dumps({k: alldata[k] for k in ('bare_read', 'normalize', 'ratio')}, default=str)}")
+    print(f"all-data counts vs the generator: {json.dumps(alldata['counts'], default=str)}")
 
     def sec(name: str) -> float:
         return statistics.median(r["seconds"] for r in runs[name])
@@ -201,7 +202,8 @@ def main() -> int:
         f"| <= 2x, <= 1536 MiB | time {verdict(ts <= 2)}, memory {verdict(mib('ts_ingest') <= 1536)} |",
         f"| all-data workbook | {args.rows:,} rows normalized by `{alldata['parser']}` "
         f"| {ad_norm['seconds']:.2f} | {ad_bare['seconds']:.2f} | {alldata['ratio']:.2f}x | {ad_norm['peak_mib']:.0f} "
-        f"| <= 2x | {verdict(alldata['ratio'] <= 2)} |",
+        f"| <= 2x | {verdict(alldata['ratio'] <= 2)}; counts and sums "
+        f"{'match the generator' if alldata['counts']['match'] else 'DIFFER from the generator'} |",
         f"| 20 national releases | full refresh, one release at a time (concurrency 1) | {sec('national_c1'):.2f} "
         f"| {sec('national_bare'):.2f} | {nat1:.1f}x | {mib('national_c1'):.0f} | down from 17.4x | |",
         f"| 20 national releases | full refresh, concurrency 2 (default) | {sec('national_c2'):.2f} "

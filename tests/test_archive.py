@@ -75,3 +75,41 @@ def test_empty_and_unknown_files(tmp_path):
         archive.read_members(write(tmp_path, "x.zip", b""))
     with pytest.raises(SourceError, match="not a zip or an Excel workbook"):
         archive.read_members(write(tmp_path, "x.xlsx", b"occ_code,occ_title\n"))
+
+
+def test_sheet_extent_finds_the_row_and_column_the_per_reference_scan_finds():
+    """_Extent (row tags, then one search for anything past the extent) against every reference read one by
+    one (_REF_ROW / _REF_COLUMN over the whole part), on sheets written in order and out of order, cut into
+    windows as _scan_part cuts them."""
+    import random
+
+    from occstats.archive import _REF_COLUMN, _REF_OVERLAP, _REF_ROW, _column_number, _Extent
+
+    rng = random.Random(8)
+
+    def letters(n: int) -> str:
+        out = ""
+        while n:
+            n, r = divmod(n - 1, 26)
+            out = chr(65 + r) + out
+        return out
+
+    for case in range(60):
+        rows = []
+        for r in range(1, rng.randrange(2, 400)):
+            cells = "".join(f'<c r="{letters(c)}{r}" t="n"><v>{c}</v></c>' for c in range(1, rng.randrange(2, 40)))
+            rows.append(f'<row r="{r}" spans="1:9">{cells}</row>')
+        if case % 3 == 1:  # a far cell inside an early row, or a wide one late, or a row written out of order
+            at = rng.randrange(len(rows))
+            far = f'<c r="{letters(rng.randrange(1, 18000))}{rng.randrange(1, 10**6)}"><v>1</v></c>'
+            rows[at] = rows[at].replace("</row>", far + "</row>")
+        if case % 3 == 2:
+            rows.insert(rng.randrange(len(rows)), f'<row spans="1:2" r="{rng.randrange(1, 10**5)}"><c r="B7"/></row>')
+        data = f"<worksheet><sheetData>{''.join(rows)}</sheetData></worksheet>".encode()
+        extent, tail, size = _Extent(), b"", rng.choice([97, 1000, 1 << 20])
+        for start in range(0, len(data), size):
+            window = tail + data[start : start + size]
+            extent.scan(window)
+            tail = window[-_REF_OVERLAP:]
+        assert extent.max_row == max(map(int, _REF_ROW.findall(data))), case
+        assert extent.max_col == max(map(_column_number, _REF_COLUMN.findall(data))), case

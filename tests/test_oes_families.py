@@ -246,3 +246,72 @@ def test_tables_inventory_lists_rows_per_release_and_family():
         "oes_industry 2008: 15,951, 2009: 25,791; oes_national 2019: 1,400"
     )
     assert describe_families(("base_year", "target_year"), {(2024, 2034): 800}) == ""
+
+
+def test_column_texts_read_every_kind_of_cell_as_the_per_cell_reference_does():
+    """The bulk reader (grid, types, float and string arrays) against _text, cell by cell."""
+    import datetime as dt
+
+    from occstats.sources.oes_families.parser import _column_texts, _text
+
+    rows = [
+        [" 99 ", 1230.0, 36.4, "**", None, 1e10],
+        ["U.S.", 0.1, 1.5e-07, "#", True, 123456789012.0],
+        ["x", -2.5, float("inf"), "", 7, dt.datetime(2024, 5, 1)],
+        ["short row", 12.0],  # ragged: padded with empty cells
+        ["long row", 1.0, 2.0, "~", False, 3.25, "beyond the header"],  # cut at the header's width
+    ]
+    width = 6
+    got, plain = _column_texts(rows, width, [0, 1, 2, 3, 4, 5])
+    padded = [r[:width] + [None] * (width - len(r)) for r in rows]
+    for j in range(width):
+        assert got[j].to_pylist() == [_text(r[j]) for r in padded], j
+    assert got[1].to_pylist() == ["1230", "0.1", "-2.5", "12", "1"]  # integral floats without '.0'
+    assert got[5].to_pylist()[:2] == ["10000000000", "123456789012"]  # never with an exponent
+    assert plain[1].to_pylist() == [True] * 5
+    assert plain[2].to_pylist() == [True, False, False, False, True]  # 1.5e-07 and inf: looked at by the regex
+    assert plain[5].to_pylist() == [False, False, False, False, True]
+    subset, _ = _column_texts(rows, width, [1, 4])
+    assert set(subset) == {1, 4} and subset[4].to_pylist() == got[4].to_pylist()
+
+
+def test_a_plain_number_cell_is_a_number_as_the_figure_pattern_reads_it():
+    """What the figure checks skip the regex for: a finite float written without an exponent."""
+    import random
+
+    from occstats.sources.oes_families.parser import _NUMBER, _column_texts
+
+    rng = random.Random(5)
+    values = [rng.uniform(-1, 1) * 10 ** rng.randrange(-8, 25) for _ in range(20_000)]
+    values += [round(v, rng.randrange(0, 4)) for v in values[:5000]] + [0.0, -0.0, 1e21, 1e-7, 5e-324]
+    got, plain = _column_texts([[v] for v in values], 1, [0])
+    texts, flags = got[0].to_pylist(), plain[0].to_pylist()
+    assert sum(flags) > 10_000
+    for value, text, flag in zip(values, texts, flags, strict=True):
+        if flag:
+            assert re.match(_NUMBER, text) and "e" not in text, (value, text)
+            assert float(text) == value  # the shortest digits that read back as the cell's value
+
+
+def test_figures_past_their_precision_are_kept_as_not_published_and_trailing_zeros_are_not(tmp_path):
+    """Hourly wages to the cent: 12.345 (a float cell) and '45.6701' (text) are not published figures;
+    '38.690' (text, a trailing zero) is 38.69; 1,234.5 employment (text) is not a count."""
+    table = all_data_2019_rows()
+    header = table[0]
+    h_median, h_pct75, emp = header.index("H_MEDIAN"), header.index("H_PCT75"), header.index("TOT_EMP")
+    table[1][h_median], table[1][h_pct75] = 12.345, "45.6701"
+    table[2][h_pct75], table[3][emp] = "38.690", "1,234.5"
+    data = zip_bytes({"all_data_M_2019.xlsx": workbook_bytes({"All May 2019 data": table})})
+    parsed = parse(tmp_path, "all", "oesm19all.zip", data, 2019)
+    national = {"area_code": "99", "naics_code": "000000"}
+    median = one(parsed, "oes_wages", **national, basis="hourly", statistic="median")
+    p75 = one(parsed, "oes_wages", **national, basis="hourly", statistic="p75")
+    assert (median["value"], median["status"]) == (None, "not_published")
+    assert (p75["value"], p75["status"]) == (None, "not_published")
+    zero = one(parsed, "oes_wages", area_code="99", naics_code="622000", basis="hourly", statistic="p75")
+    assert (zero["value"], zero["status"]) == (Decimal("38.69"), "estimate")
+    assert one(parsed, area_code="06")["employment_status"] == "not_published"
+    warned = [w for w in parsed.warnings if "decimal places" in w]
+    assert any("'h_median'" in w and "12.345 has more than 2 decimal places" in w for w in warned), warned
+    assert any("'h_p75'" in w and "45.6701" in w for w in warned), warned
+    assert any("'tot_emp'" in w and "1,234.5" in w for w in warned), warned

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -52,24 +54,62 @@ def _text(value: Any) -> str:
     return f"<{type(value).__name__} {value!r}>"  # a date or time: fails every number check, named there
 
 
-def _column_text(values: tuple[Any, ...]) -> pa.Array:
-    """A column's cells as text (see _text), columnar: strings and floats go to Arrow in bulk.
+_KINDS: dict[type, int] = {str: 0, float: 1, type(None): 2}  # a cell's exact type (bool is no int here)
+_OTHER = 3
 
-    Arrow formats a float by its shortest round-trip digits, as repr does, but writes 1e10 and beyond
-    with an exponent: those few cells, and any cell neither text nor float, go through _text.
+
+def _column_texts(
+    rows: list[list[Any]], width: int, wanted: list[int]
+) -> tuple[dict[int, pa.Array], dict[int, pa.Array]]:
+    """The `wanted` columns' cells as text (see _text), one Arrow array per column, decided in bulk.
+
+    The cells are Python objects calamine made row by row, so they are visited in that order, a few
+    times each and never one at a time in Python: once into an object grid, once for their type (a
+    small int), the floats once into a float64 grid and the strings once into one Arrow string array.
+    A column is then cut from those by position (floats as Arrow formats them: the shortest round-trip
+    digits, as repr; strings trimmed). Arrow writes 1e10 and beyond with an exponent: those few cells, and any cell
+    neither text, float nor empty (an int, a bool, a date), go through _text.
+
+    Also returns, per column, where a cell is a plain number: a finite float Arrow wrote without an
+    exponent, so its text is digits with at most a '-' and one '.' (no trailing zero after it), a number
+    by construction; the figure checks look only at the other cells with a regex.
     """
-    kinds = set(map(type, values))
-    if kinds <= {str, float, type(None)}:
-        strings = pa.array([v if v.__class__ is str else None for v in values], pa.string())
-        floats = pa.array([v if v.__class__ is float else None for v in values], pa.float64())
-        number = pc.cast(floats, pa.string())
-        text = pc.coalesce(pc.utf8_trim_whitespace(strings), number, pa.scalar(""))
-        odd = pc.fill_null(pc.match_substring(number, "e"), False)
-        if not pc.any(odd).as_py():
-            return text
-        fixed = [_text(v) if flag else None for v, flag in zip(values, odd.to_pylist(), strict=True)]
-        return pc.coalesce(pa.array(fixed, pa.string()), text)
-    return pa.array([_text(v) for v in values], pa.string())
+    n = len(rows)
+    if any(len(r) != width for r in rows):
+        rows = [r[:width] + [None] * (width - len(r)) for r in rows]
+    grid = np.fromiter(chain.from_iterable(rows), dtype=object, count=n * width).reshape(n, width)
+    if wanted != list(range(width)):
+        grid = grid[:, wanted]
+    flat = grid.ravel()
+    kinds = np.fromiter(map(_KINDS.get, map(type, flat), repeat(_OTHER)), dtype=np.int8, count=flat.size)
+    is_str, is_float, odd = kinds == _KINDS[str], kinds == _KINDS[float], kinds == _OTHER
+    floats = np.zeros(flat.size, np.float64)
+    floats[is_float] = flat[is_float].astype(np.float64)
+    strings = pc.utf8_trim_whitespace(pa.array(flat[is_str], pa.string()))
+    where = np.full(flat.size, -1, np.int64)
+    where[is_str] = np.arange(len(strings))
+    shape = (n, len(wanted))
+    floats, where, is_float, odd = (a.reshape(shape) for a in (floats, where, is_float, odd))
+    out: dict[int, pa.Array] = {}
+    plain: dict[int, pa.Array] = {}
+    for j, index in enumerate(wanted):
+        at = where[:, j]
+        text = pc.take(strings, pa.array(at, mask=at < 0))
+        fixed = odd[:, j]
+        if is_float[:, j].any():
+            number = pc.cast(pa.array(floats[:, j], mask=~is_float[:, j]), pa.string())
+            fixed = fixed | pc.fill_null(pc.match_substring(number, "e"), False).to_numpy(zero_copy_only=False)
+        else:  # a text column (codes, titles): no float to format
+            number = pa.nulls(n, pa.string())
+        if fixed.any():
+            rows_fixed = np.flatnonzero(fixed)
+            cells = grid[rows_fixed, j]
+            texts = np.full(n, None, dtype=object)
+            texts[rows_fixed] = [_text(v) for v in cells]
+            number = pc.coalesce(pa.array(texts, pa.string()), number)
+        out[index] = pc.coalesce(text, number, pa.scalar(""))
+        plain[index] = pa.array(is_float[:, j] & np.isfinite(floats[:, j]) & ~fixed)
+    return out, plain
 
 
 @dataclass
@@ -81,6 +121,7 @@ class _Workbook:
     table: LocatedTable
     columns: dict[str, pa.Array]
     rows: pa.Array  # the Excel row number of each kept row
+    plain: dict[str, pa.Array]  # where a cell is a plain number (see _column_texts)
 
     def fail(self, mask: pa.Array, column: str, problem: str) -> None:
         """Raise naming the first row where `mask` holds, the column as published and its cell."""
@@ -135,21 +176,17 @@ def _read_workbook(member: Member, role: layout.Role, archive: str, year: int, w
         raise SourceError(
             label, f"has column(s) not in the OES family layout: {', '.join(table.unknown)}", sheet=table.sheet
         )
-    width = len(table.headers)
-    raw_columns = (
-        list(zip(*(r[:width] + [None] * (width - len(r)) for r in table.rows), strict=True)) if table.rows else []
-    )
-    columns = {
-        name: _column_text(raw_columns[index]) if raw_columns else pa.array([], pa.string())
-        for name, index in table.columns.items()
-    }
+    texts, plain = _column_texts(table.rows, len(table.headers), sorted(set(table.columns.values())))
+    columns = {name: texts[index] for name, index in table.columns.items()}
     rows = pa.array(range(table.header_row + 2, table.header_row + 2 + len(table.rows)), pa.int32())
     keep = pc.not_equal(columns["occ_code"], "")
     skipped = _skipped(columns, rows, keep)
     if skipped:
         shown = ", ".join(map(str, skipped[:10])) + (f" (+{len(skipped) - 10} more)" if len(skipped) > 10 else "")
         warnings.append(f"{label}: skipped rows without an occupation code: {shown}")
-    return _Workbook(label, role, table, {n: pc.filter(a, keep) for n, a in columns.items()}, pc.filter(rows, keep))
+    kept = {n: pc.filter(a, keep) for n, a in columns.items()}
+    plain_kept = {n: pc.filter(plain[index], keep) for n, index in table.columns.items()}
+    return _Workbook(label, role, table, kept, pc.filter(rows, keep), plain_kept)
 
 
 def _skipped(columns: dict[str, pa.Array], rows: pa.Array, keep: pa.Array) -> list[int]:
@@ -172,14 +209,17 @@ def _figure(
     blank = pc.equal(texts, "")
     marker_keys = pa.array(list(markers), pa.string())
     is_marker = pc.is_in(texts, value_set=marker_keys)
-    number = pc.match_substring_regex(texts, _NUMBER)
+    number = _matching(texts, _NUMBER, pc.invert(wb.plain[column]), wb.plain[column])
     wb.fail(
         pc.invert(pc.or_(pc.or_(blank, is_marker), number)),
         column,
         f"is neither a number nor a declared marker ({', '.join(repr(m) for m in markers)})",
     )
+    # More than `scale` decimals: only a cell with more than `scale` characters after its first '.' can be.
+    dot = pc.find_substring(texts, ".")
+    longer = pc.and_(pc.greater_equal(dot, 0), pc.greater(pc.subtract(pc.binary_length(texts), dot), scale + 1))
     digits = r"\.\d*[1-9]" if scale == 0 else rf"\.\d{{{scale}}}\d*[1-9]"
-    excess = pc.and_(number, pc.match_substring_regex(texts, digits))
+    excess = pc.and_(number, _matching(texts, digits, longer, pa.repeat(pa.scalar(False), len(texts))))
     if pc.any(excess).as_py():
         first = pc.index(excess, True).as_py()
         warnings.append(
@@ -202,6 +242,14 @@ def _figure(
     )
     marker = pc.if_else(is_marker, texts, pa.scalar(None, pa.string()))
     return value, status, marker
+
+
+def _matching(texts: pa.Array, pattern: str, where: pa.Array, elsewhere: pa.Array) -> pa.Array:
+    """`pattern` matched against the cells `where` holds; `elsewhere` at the others (known without a look)."""
+    if not pc.any(where).as_py():
+        return elsewhere
+    found = pc.match_substring_regex(pc.filter(texts, where), pattern)
+    return pc.replace_with_mask(elsewhere, where, found)
 
 
 def _flag(wb: _Workbook, column: str) -> pa.Array:
