@@ -14,7 +14,9 @@ decoded first, so every kernel and comparison is the one the dataset path uses),
 values and columns a file lacks are filled as the dataset fills them, files and row groups come
 in the dataset's order, and the schema (names, types, nullability, metadata) is the dataset's.
 Anything this path does not handle (a filter or column it cannot bind, say) goes to the dataset
-path, so errors read as they always did.
+path, so errors read as they always did. One difference is deliberate: in a file written before a
+column was added, the column is null in every row, and `is_null(column)` keeps those rows (pyarrow
+26's dataset scan drops the file, though its unfiltered scan shows the nulls).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ class Selective:
         assert self.files is not None
         kept = []
         for fragment in self.files.get_fragments(filter=where):
-            groups = [group.id for part in fragment.split_by_row_group(filter=where) for group in part.row_groups]
+            groups = self._groups(fragment, where)
             if groups:
                 kept.append((fragment, groups))
         if len(kept) > 1:  # a file's read releases the GIL: two at a time is what 2 cores give back (~1.7x)
@@ -89,6 +91,18 @@ class Selective:
         else:
             target = self.schema
         return table.cast(target)
+
+    def _groups(self, fragment: ds.ParquetFileFragment, where: pc.Expression) -> list[int]:
+        """The row groups of a file whose statistics do not rule the filter out.
+
+        A file written before a column was added (schema evolution) is read whole: pyarrow's row-group
+        pruning took the absent column's missing statistics as "no row matches" for `is_null(column)`,
+        where the dataset path reads those rows as nulls and keeps them.
+        """
+        absent = set(self.schema.names) - set(fragment.physical_schema.names)
+        if absent - set(ds.get_partition_keys(fragment.partition_expression)):
+            return list(range(fragment.num_row_groups))
+        return [group.id for part in fragment.split_by_row_group(where, self.schema) for group in part.row_groups]
 
     def _row_groups(self, fragment: ds.ParquetFileFragment, groups: list[int]) -> pa.Table:
         """The row groups of one file in the working schema, partition values and absent columns filled in."""
