@@ -197,3 +197,16 @@ REAL = os.environ.get("OCCSTATS_CURATED_DATA")  # a data dir curated from the fu
 def test_real_wages_read_selectively_equal_the_dataset_read(where):
     dataset = occstats.open(REAL)["oes_wages"].dataset()
     assert _same(dataset, where).num_rows > 0
+
+
+def test_files_are_filtered_in_batches_with_the_same_result(tmp_path, monkeypatch):
+    import occstats.selective
+
+    _table(tmp_path / "curated" / "t")
+    dataset = occstats.open(tmp_path)["t"].dataset()
+    where = F("soc_code").isin(["11-1011", "12-1011", "21-1011", "29-1141"])
+    whole = Selective(dataset).to_table(where)
+    monkeypatch.setattr(occstats.selective, "BATCH_ROWS", 3)  # a batch per file (each has 4 to 6 candidate rows)
+    batched = _same(dataset, where)
+    assert batched.equals(whole) and batched.num_rows == 6  # 3 in the first write, 3 in the second
+    assert batched.column("soc_code").num_chunks >= 3  # three files, three batches
