@@ -12,6 +12,7 @@ import ts_builders as tb
 
 from occstats import schema
 from occstats.errors import SourceError
+from occstats.sources.oes_timeseries import layout
 from occstats.sources.oes_timeseries.parser import ReleaseFiles, TimeSeriesSource, parse_files
 from occstats.validate import schema_checks
 
@@ -207,6 +208,47 @@ def test_more_decimals_than_published(tmp_path):
     release = tb.standard()
     release.lines[2] = tb.line(sid("291141", "03"), "47.325")  # hourly wages are to the cent
     expect_error(tmp_path, release, "line 4:", "datatype 03 value '47.325' has more decimals")
+
+
+def test_a_text_valid_for_one_datatype_is_still_checked_for_another(tmp_path):
+    # values are cast once per distinct text: '47.325' fits jobs per 1,000 (3 decimals) on an earlier line,
+    # and must still fail where it is an hourly wage (2 decimals)
+    release = tb.standard()
+    release.lines[15] = tb.line(sid("291141", "16"), "47.325")
+    release.lines[20] = tb.line(sid("252021", "04"), "47.325")  # annual wages are whole dollars
+    expect_error(tmp_path, release, "line 22:", "datatype 04 value '47.325' has more decimals")
+
+
+def test_texts_shared_by_datatypes_of_different_types(tmp_path):
+    # the same few texts on every figure line, whatever the column's type: each figure is its own line's text
+    texts = ["7", "40", "40.5", "1.25", "0", "40.50"]
+    release = tb.standard()
+    scale = {d.code: d.scale for d in layout.DATATYPES}
+    expected = {}
+    for i, text in enumerate(release.lines):
+        series, _, _, value, footnote = text.rstrip("\r\n").split("\t")
+        if value.strip() == "-":
+            continue
+        fits = [t for t in texts if len(t.partition(".")[2]) <= scale[series.strip()[-2:]]]
+        chosen = fits[i % len(fits)]
+        release.lines[i] = tb.line(series.strip(), chosen, footnote)
+        expected[series.strip()] = Decimal(chosen)
+    parsed = parse(release.write(tmp_path))
+    got = {}
+    by_code = {d.code: d for d in layout.DATATYPES}
+    for row in parsed.tables["oes_estimates"].to_pylist():
+        key = "OEU" + {"national": "N", "state": "S"}.get(row["area_type"], "M")
+        key += row["area_code"] + row["naics_code"] + row["soc_code"].replace("-", "")
+        for code, d in by_code.items():
+            if d.table == "oes_estimates" and row[d.statistic] is not None:
+                got[key + code] = row[d.statistic]
+    for row in parsed.tables["oes_wages"].to_pylist():
+        key = "OEU" + {"national": "N", "state": "S"}.get(row["area_type"], "M")
+        key += row["area_code"] + row["naics_code"] + row["soc_code"].replace("-", "")
+        [code] = [c for c, d in by_code.items() if (d.basis, d.statistic) == (row["basis"], row["statistic"])]
+        if row["value"] is not None:
+            got[key + code] = row["value"]
+    assert got == expected
 
 
 def test_an_area_missing_from_oe_area(tmp_path):

@@ -273,7 +273,7 @@ class _Series:
     estimate: np.ndarray  # int32: which estimate (area x industry x occupation) the line belongs to
     keys: pa.Array  # the distinct estimate keys (series id without datatype), in file order
     datatype: np.ndarray  # int8 datatype code
-    value: pa.Array  # trimmed text: a number or '-'
+    value: pa.DictionaryArray  # trimmed text: a number or '-' (int32 indices into the distinct texts)
     dash: np.ndarray  # bool: the value is '-'
     footnote: np.ndarray  # int32: the line's footnote text, as its position in `footnotes`
     footnotes: list[str]  # the distinct footnote texts (trimmed)
@@ -371,9 +371,12 @@ def _split(path: Path, label: str, lists: CodeLists) -> _Series:
         lines.fail_at(pc.not_equal(batch.column("period"), layout.PERIOD), f"the period is not {layout.PERIOD}")
         datatype = datatype_of[(records[:, datatype_start].astype(np.int32) << 8) | records[:, datatype_start + 1]]
         lines.fail_at(datatype < 0, "unknown datatype code (not in oe.datatype and the layout)")
-        value = pc.ascii_trim_whitespace(batch.column("value"))
-        number_or_dash = pc.or_(pc.equal(value, layout.DASH), pc.match_substring_regex(value, layout.NUMBER))
-        lines.fail_at(pc.invert(number_or_dash), "the value is neither a number nor '-'")
+        # ~90 k distinct values in 6 M lines: checked (and later cast) once per distinct text, not per line
+        value = pc.dictionary_encode(pc.ascii_trim_whitespace(batch.column("value")))
+        text = value.dictionary
+        number_or_dash = pc.or_(pc.equal(text, layout.DASH), pc.match_substring_regex(text, layout.NUMBER))
+        if not pc.all(number_or_dash).as_py():
+            lines.fail_at(pc.invert(number_or_dash).take(value.indices), "the value is neither a number nor '-'")
         keys.append(pc.dictionary_encode(_strings(records[:, : layout.ESTIMATE_KEY_STOP])))  # ~17 lines a key
         datatypes.append(datatype)
         values.append(value)
@@ -384,11 +387,11 @@ def _split(path: Path, label: str, lists: CodeLists) -> _Series:
     if offset == 0:
         raise SourceError(label, "holds a header but no data lines")
     lines = _Lines(label, path)
-    value = pa.concat_arrays(values)
+    value = pa.chunked_array(values).combine_chunks()  # the blocks' dictionaries unified
     del values
     footnote = pc.dictionary_encode(pa.chunked_array(footnotes)).combine_chunks()
     del footnotes
-    dash = pc.equal(value, layout.DASH).to_numpy(zero_copy_only=False)
+    dash = np.isin(value.indices.to_numpy(), np.flatnonzero(pc.equal(value.dictionary, layout.DASH).to_numpy(False)))
     status = _statuses(lines, footnote, dash, lists)
     encoded = pa.chunked_array(keys).combine_chunks()  # the blocks' dictionaries unified
     del keys
@@ -484,12 +487,21 @@ def _scatter(series: _Series, datatype: layout.Datatype, n: int, label: str) -> 
     status = np.where(series.status[line] < 0, _CODE[Status.ESTIMATE.value], series.status[line])
     status = np.where(absent, _CODE[Status.NOT_PUBLISHED.value], status).astype(np.int8)
     marker = np.where(dash, series.footnote[line], -1).astype(np.int32)
-    number = series.value.take(pa.array(line, mask=absent | dash))
     take = pa.array(position, mask=absent)
     column = datatype.statistic if datatype.table == "oes_estimates" else "value"
-    return _Figures(
-        _decimal(number, schema.table(datatype.table).column(column).type, label, code, take), status, marker, take
-    )
+    type_ = schema.table(datatype.table).column(column).type
+    # the distinct texts this datatype uses, cast once each, then taken per estimate (exactly the cast of each line)
+    figure = ~(absent | dash)
+    text_of = series.value.indices.to_numpy()[line]
+    used = np.flatnonzero(np.bincount(text_of[figure], minlength=len(series.value.dictionary)))
+    try:
+        distinct = pc.cast(series.value.dictionary.take(pa.array(used)), type_)
+    except pa.ArrowInvalid:  # some text does not fit the type: the line-by-line cast names the first line
+        number = series.value.dictionary.take(pa.array(text_of, mask=~figure))
+        return _Figures(_decimal(number, type_, label, code, take), status, marker, take)
+    slot = np.zeros(len(series.value.dictionary), dtype=np.int32)
+    slot[used] = np.arange(len(used), dtype=np.int32)
+    return _Figures(distinct.take(pa.array(slot[text_of], mask=~figure)), status, marker, take)
 
 
 def _status_text(codes: np.ndarray) -> pa.DictionaryArray:
