@@ -136,7 +136,9 @@ def translate(words: list[str]) -> list[str]:
 
 def env(**extra: str) -> dict[str, str]:
     path = os.pathsep.join([str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")])
-    base = {k: v for k, v in os.environ.items() if k not in ("OCCSTATS_DATA_DIR", "OCCSTATS_MIRROR", "PREFECT_API_URL")}
+    # as a new user runs them: no data dir, mirror, Prefect server or home of ours (in-process CLI tests set one)
+    unset = ("OCCSTATS_DATA_DIR", "OCCSTATS_MIRROR", "PREFECT_API_URL", "PREFECT_HOME")
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     return {**base, "PYTHONPATH": path, **extra}
 
 
@@ -247,7 +249,7 @@ def test_main_job_as_written(shared, tmp_path):
     assert done.returncode == 3, (out + done.stderr)[-3000:]
     assert "FAILED" not in out
     assert "Traceback" not in done.stderr, "the embedded server's shutdown noise goes to its log, not the terminal"
-    assert (checkout / "data" / ".prefect" / "server.log").is_file()
+    assert (checkout / "data" / ".prefect" / "server.log").is_file(), "the embedded server's output went to its log"
     # the README's account of the run
     oes = re.search(r"^oes: (.*)$", out, re.MULTILINE)
     assert oes and set(oes.group(1).split(", ")) == {"20 curated", "1 not yet published", "9 unavailable"}, out
