@@ -57,15 +57,6 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def _letters(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 # -- what the generated workbook holds: BLS's all-data shape, as data --------------------------------------
 # Row shares by kind, near a real all-data file (national industries ~45%, metropolitan areas ~35%, states
 # and territories ~10%, nonmetropolitan areas ~10%). AREA_TYPE codes: the 2019+ field descriptions (1 U.S.,
@@ -273,7 +264,9 @@ def _write_workbook(path: Path, rows: int) -> dict[str, int]:
     """An .xlsx in the all-data layout (one sheet), written as raw SpreadsheetML; returns the tally."""
     tmp = path.with_suffix(".tmp")
     expected: dict[str, int] = {"estimates": 0}
-    letters = [_letters(i) for i in range(len(COLUMNS))]
+    from occstats.excel import column_letter
+
+    letters = [column_letter(i) for i in range(len(COLUMNS))]
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr(
             "[Content_Types].xml",

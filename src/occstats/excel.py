@@ -30,6 +30,16 @@ def normalize_header(text: Any) -> str:
     return cleaned.strip("_")
 
 
+def column_letter(index: int) -> str:
+    """Excel's name of the 0-based column `index` (0 -> A, 25 -> Z, 26 -> AA): how errors name a cell."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def open_workbook(member: Member, label: str) -> python_calamine.CalamineWorkbook:
     """Open a workbook, after checking it cannot unpack past the input limits (check_workbook)."""
     check_workbook(member, label)

@@ -33,7 +33,7 @@ from occstats.catalog import Release, companions
 from occstats.classification import Classification, codes_in_system
 from occstats.drift import pick_baseline
 from occstats.errors import ConfigError, FetchRefused, OccstatsError, ReleaseUnavailable, SourceError, ValidationError
-from occstats.fetch import Validators, fetch, mirror_url, sha256_file
+from occstats.fetch import Fetched, Validators, fetch, mirror_url, sha256_file
 from occstats.fingerprint import code_version
 from occstats.holdings import Curated, Holdings, now
 from occstats.labels import release_label
@@ -213,6 +213,19 @@ def acquire(ctx: Context, item: Input) -> Acquired | Outcome:
     return _fetch_release(ctx, item)
 
 
+def _provenance(ctx: Context, fetched: Fetched) -> dict[str, Any]:
+    """Where a landed file came from, as its manifest records it (a release's file and its companions alike)."""
+    return {
+        "origin": "mirror" if ctx.settings.mirror else "upstream",
+        "url": fetched.url,
+        "fetched_from": fetched.fetched_from,
+        "fetched_at": fetched.fetched_at,
+        "etag": fetched.etag,
+        "last_modified": fetched.last_modified,
+        "user_agent": fetched.user_agent,
+    }
+
+
 def _fetch_release(ctx: Context, release: Release) -> Acquired | Outcome:
     url = release.urls[0]
     remembered = ctx.holdings.validators(url)
@@ -234,15 +247,7 @@ def _fetch_release(ctx: Context, release: Release) -> Acquired | Outcome:
         beside = _fetch_companions(ctx, release, held.release_id, held.file_name)
         return Acquired(held.release_id, held, False, fetched.reason, url, validators, beside)
     assert fetched.path is not None
-    provenance = {
-        "origin": "mirror" if ctx.settings.mirror else "upstream",
-        "url": fetched.url,
-        "fetched_from": fetched.fetched_from,
-        "fetched_at": fetched.fetched_at,
-        "etag": fetched.etag,
-        "last_modified": fetched.last_modified,
-        "user_agent": fetched.user_agent,
-    }
+    provenance = _provenance(ctx, fetched)
     display = Path(fetched.url).name
     known = release.release_id if release.ref_year is not None else None
     try:
@@ -274,15 +279,7 @@ def _fetch_companions(ctx: Context, release: Release, release_id: str, display: 
         except ReleaseUnavailable as exc:
             raise SourceError(name, f"{display} needs it beside it, and it is not available: {exc}") from exc
         validators = Validators(fetched.etag, fetched.last_modified, fetched.sha256)
-        provenance = {
-            "origin": "mirror" if ctx.settings.mirror else "upstream",
-            "url": fetched.url,
-            "fetched_from": fetched.fetched_from,
-            "fetched_at": fetched.fetched_at,
-            "etag": fetched.etag,
-            "last_modified": fetched.last_modified,
-            "user_agent": fetched.user_agent,
-        }
+        provenance = _provenance(ctx, fetched)
         if fetched.changed:
             assert fetched.path is not None
             source, move = fetched.path, True

@@ -27,7 +27,7 @@ from occstats import schema
 from occstats.archive import pick_member, read_members
 from occstats.cells import Cell, CellError, ExcessPrecision, parse_cell, parse_text
 from occstats.errors import SourceError
-from occstats.excel import joined_headers, normalize_space, open_workbook, workbook_formulas
+from occstats.excel import column_letter, joined_headers, normalize_space, open_workbook, workbook_formulas
 from occstats.formulas import Positions
 from occstats.labels import ep_label
 from occstats.markers import Status
@@ -105,20 +105,11 @@ class _Sheet:
 
     def where(self, excel_row: int, concept: str) -> str:
         index = self.columns[concept]
-        return f"row {excel_row}, column {_letter(index)} ({self.headers[index]!r})"
+        return f"row {excel_row}, column {column_letter(index)} ({self.headers[index]!r})"
 
 
 def _is_number(raw: Any) -> bool:
     return isinstance(raw, (int, float)) and not isinstance(raw, bool)
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 class _Book:
@@ -207,7 +198,7 @@ class _Book:
             if col in owner:
                 raise self.fail(
                     located.name,
-                    f"column {_letter(col)} ({located.headers[col]!r}) matches both {owner[col]!r} and "
+                    f"column {column_letter(col)} ({located.headers[col]!r}) matches both {owner[col]!r} and "
                     f"{concept.name!r}; the layout must tell them apart",
                 )
             owner[col] = concept.name

@@ -21,7 +21,7 @@ from occstats import schema
 from occstats.archive import pick_member, read_members
 from occstats.cells import CellError, ExcessPrecision, parse_cell, parse_text
 from occstats.errors import SourceError
-from occstats.excel import joined_headers, normalize_space, open_workbook
+from occstats.excel import column_letter, joined_headers, normalize_space, open_workbook
 from occstats.sources.base import ParsedRelease
 from occstats.sources.ep_matrix import layout
 from occstats.sources.soc.layout import system_for_year
@@ -31,15 +31,6 @@ WORKBOOK_MEMBER = r"^ind_.*\.xlsx?$"  # when the workbook arrives inside a zip
 _CODE = re.compile(layout.CODE_PATTERN)
 _FOOTERS = tuple(re.compile(p, re.IGNORECASE) for p in layout.FOOTER_PATTERNS)
 _FILE_CODE = re.compile(r"^ind_(?P<code>.+)\.xlsx?$", re.IGNORECASE)
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass(frozen=True)
@@ -176,7 +167,7 @@ class _Rows:
 
     def where(self, excel_row: int, concept: str) -> str:
         col = self.columns[concept]
-        return f"row {excel_row}, column {_letter(col)} ({self.headers[col]!r})"
+        return f"row {excel_row}, column {column_letter(col)} ({self.headers[col]!r})"
 
     def fail(self, excel_row: int, concept: str, problem: str) -> SourceError:
         return self.book.fail(f"{self.where(excel_row, concept)}: {problem}")
