@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from occstats.schema import Column, Table
-from occstats.store import ROW_GROUP_ROWS, Store
+from occstats.store import ROW_GROUP_ROWS, SMALL_ROW_GROUP_ROWS, Store
 
 CLUSTERED = Table(
     name="layout_test",
@@ -69,6 +69,36 @@ def test_rows_are_written_in_cluster_order_and_row_groups_do_not_overlap(tmp_pat
     assert store.read("layout_test", where=pc.field("code") == one).num_rows == expected
 
 
+def _group_sizes(store: Store) -> list[int]:
+    files = [p.removeprefix("file://") for p in store.delta("layout_test").file_uris()]
+    metas = [pq.ParquetFile(path).metadata for path in files]
+    return [meta.row_group(g).num_rows for meta in metas for g in range(meta.num_row_groups)]
+
+
+def test_small_releases_get_small_row_groups_and_one_code_reads_one_of_them(tmp_path):
+    """A national-sized release (~17 k rows) in one 65 k group would be read whole for one occupation."""
+    rows = _rows(17_000)
+    store = Store(tmp_path / "curated", pinned=False)
+    store.write(CLUSTERED, [rows], {"test": True})
+    sizes = _group_sizes(store)
+    assert max(sizes) == SMALL_ROW_GROUP_ROWS and len(sizes) == 5 and sum(sizes) == rows.num_rows
+    one = rows.column("code")[0].as_py()
+    dataset = store.dataset("layout_test")
+    where = pc.field("code") == one
+    parts = [part for f in dataset.get_fragments() for part in f.split_by_row_group(where, dataset.schema)]
+    assert sum(len(part.row_groups) for part in parts) == 1
+    assert store.read("layout_test", where=where).num_rows == pc.sum(pc.equal(rows["code"], one)).as_py()
+
+
+def test_a_write_with_a_large_release_keeps_the_large_row_groups(tmp_path):
+    small = _rows(3_000)
+    large = _rows(2 * ROW_GROUP_ROWS)
+    large = large.set_column(0, "year", pa.array([2024] * large.num_rows, pa.int32()))
+    store = Store(tmp_path / "curated", pinned=False)
+    store.write(CLUSTERED, [small, large], {"test": True})
+    assert max(_group_sizes(store)) == ROW_GROUP_ROWS  # one size per write: the large release's
+
+
 def _read_sorted(store: Store, name: str) -> list[tuple]:
     rows = store.read(name)
     assert all(not pa.types.is_dictionary(f.type) for f in rows.schema)  # readers get plain strings back
@@ -103,13 +133,14 @@ def test_rows_already_in_cluster_order_are_kept_and_others_sorted():
     rows = _rows(2 * ROW_GROUP_ROWS)
     order = pc.sort_indices(rows, sort_keys=[("code", "ascending"), ("area", "ascending")])
     ordered = rows.take(order)
-    assert _clustered(CLUSTERED, ordered) is ordered  # checked in one pass, not copied
-    again = _clustered(CLUSTERED, rows)
+    assert _clustered(CLUSTERED, ordered, ROW_GROUP_ROWS) is ordered  # checked in one pass, not copied
+    again = _clustered(CLUSTERED, rows, ROW_GROUP_ROWS)
     assert again.equals(ordered)
     # ties in the first column are ordered by the second: swapping two areas of one code breaks the order
     codes, areas = ordered.column("code").to_pylist(), ordered.column("area").to_pylist()
     i = next(i for i in range(len(codes) - 1) if codes[i] == codes[i + 1] and areas[i] != areas[i + 1])
     areas[i], areas[i + 1] = areas[i + 1], areas[i]
     swapped = ordered.set_column(2, "area", pa.array(areas))
-    assert _clustered(CLUSTERED, swapped) is not swapped
-    assert _clustered(CLUSTERED, swapped).column("area").to_pylist() == ordered.column("area").to_pylist()
+    assert _clustered(CLUSTERED, swapped, ROW_GROUP_ROWS) is not swapped
+    sorted_back = _clustered(CLUSTERED, swapped, ROW_GROUP_ROWS)
+    assert sorted_back.column("area").to_pylist() == ordered.column("area").to_pylist()

@@ -238,6 +238,17 @@ class Data:
     def __getitem__(self, name: str) -> Table:
         return self.table(name)
 
+    def _scanned(self, name: str, version: int | None) -> ds.Dataset:
+        """A table version as SQL scans it, from the per-process cache of opened versions (`_reader`)."""
+        if version is None:
+            version = self._current(name)
+        if version is None:
+            version = self.store.version(name)
+        if version is None:
+            return self.store.dataset(name)
+        reader = _reader(self.store.root, name, version)
+        return reader.files if reader.files is not None else reader.dataset
+
     def __contains__(self, name: object) -> bool:
         return name in self.tables
 
@@ -254,7 +265,7 @@ class Data:
         check_sql(query)
         as_of = dict(as_of or {})
         check_as_of(self.store, as_of)
-        con = connect(self.store, as_of)
+        con = connect(self.store, as_of, self._scanned)
         try:
             relation = con.sql(query)
             return Result(relation.to_arrow_table() if relation is not None else pa.table({}))

@@ -8,11 +8,14 @@ read_parquet on a Delta directory also reads removed files (STACK.md), so neithe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
+import pyarrow.dataset as ds
 
 from occstats.errors import ConfigError
+from occstats.pruning import prunable
 from occstats.schema import TABLES
 from occstats.store import Store, describe_versions
 
@@ -88,8 +91,21 @@ def catalog_error(store: Store, exc: duckdb.Error) -> ConfigError:
     return ConfigError(message)
 
 
-def connect(store: Store, as_of: dict[str, int] | None = None) -> duckdb.DuckDBPyConnection:
+def _dataset(store: Store, name: str, version: int | None) -> ds.Dataset:
+    """A table version as DuckDB scans it: with row-group guarantees a filter can use (`occstats.pruning`)."""
+    dataset = store.dataset(name, version)
+    return prunable(dataset) if isinstance(dataset, ds.FileSystemDataset) else dataset
+
+
+def connect(
+    store: Store,
+    as_of: dict[str, int] | None = None,
+    dataset: Callable[[str, int | None], ds.Dataset] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """A read-only DuckDB connection with every table registered; `dataset(name, version)` opens a table
+    version (`occstats.open` passes its per-process cache; by default each is opened here)."""
     as_of = as_of or {}
+    opened = dataset or (lambda name, version: _dataset(store, name, version))
     names = store.names()
     unknown = sorted(set(as_of) - set(names))
     if unknown:
@@ -109,10 +125,10 @@ def connect(store: Store, as_of: dict[str, int] | None = None) -> duckdb.DuckDBP
     for name in names:
         version = as_of.get(name)
         try:
-            dataset = store.dataset(name, version)
+            registered = opened(name, version)
         except Exception as exc:
             raise ConfigError(f"{name} has no version {version}: {exc}") from exc
-        con.register(name, dataset)
+        con.register(name, registered)
     register_views(con, names)
     return con
 

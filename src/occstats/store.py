@@ -114,6 +114,15 @@ def describe_versions(versions: list[int]) -> str:
 
 
 ROW_GROUP_ROWS = 65_536  # small enough for min/max statistics to skip most of a release, large enough to compress
+# A write whose releases all fit in one such group (a national OES release: 10-17 k wage rows) uses
+# smaller ones: one occupation's national series reads 20 releases, and a whole 16.8 k-row group
+# costs ~2.7 ms to read against ~1.2 ms for one of 4,096 rows (benchmarks/RESULTS.md).
+SMALL_ROW_GROUP_ROWS = 4_096
+
+
+def row_group_rows(largest_release: int) -> int:
+    """Rows per Parquet row group for a write whose largest release has `largest_release` rows."""
+    return SMALL_ROW_GROUP_ROWS if largest_release <= ROW_GROUP_ROWS else ROW_GROUP_ROWS
 
 
 def conformed(tbl: Table, part: pa.Table) -> pa.Table:
@@ -151,12 +160,12 @@ def _ordered(keys: list[np.ndarray]) -> bool:
     return True
 
 
-def _clustered(tbl: Table, rows: pa.Table) -> pa.Table:
+def _clustered(tbl: Table, rows: pa.Table, group_rows: int) -> pa.Table:
     """A release's rows in the table's declared cluster order (`Table.cluster_by`), so readers skip row groups.
 
     Rows a parser already produced in that order are checked in one pass and kept as they are (no copy).
     """
-    if not tbl.cluster_by or rows.num_rows <= ROW_GROUP_ROWS:
+    if not tbl.cluster_by or rows.num_rows <= group_rows:
         return rows
     # sorting dictionary indices of each column (sorted dictionaries) orders as the strings do, at integer cost
     keys = {name: _rank_codes(rows.column(name)) for name in tbl.cluster_by}
@@ -357,8 +366,9 @@ class Store:
         if any(not rows.schema.equals(schema) for _, rows in found[1:]):  # parts encoded differently: decode all
             schema = tbl.arrow_schema()
             found = [(change, rows.cast(schema)) for change, rows in found]
+        group_rows = row_group_rows(max(rows.num_rows for _, rows in found))
         stream = pa.RecordBatchReader.from_batches(
-            schema, (batch for _, rows in found for batch in _clustered(tbl, rows).to_batches())
+            schema, (batch for _, rows in found for batch in _clustered(tbl, rows, group_rows).to_batches())
         )
         meta = {**metadata, "releases": [dict(zip(tbl.release_key, r, strict=True)) for r in changed]}
         properties = CommitProperties(custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)})
@@ -376,7 +386,7 @@ class Store:
                 predicate=release_predicate(tbl, changed),
                 commit_properties=properties,
                 storage_options=self._options,
-                writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS),
+                writer_properties=WriterProperties(max_row_group_size=group_rows),
                 schema_mode="merge" if added else None,
             )
         else:
@@ -390,7 +400,7 @@ class Store:
                 description=tbl.description,
                 commit_properties=properties,
                 storage_options=self._options,
-                writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS),
+                writer_properties=WriterProperties(max_row_group_size=group_rows),
             )
         return self.latest_version(tbl.name), changes
 
