@@ -250,3 +250,25 @@ def test_unique_groups_equals_numpy_unique():
         got_ids, got_first = unique_groups(code)
         assert got_ids.tolist() == ids.reshape(-1).tolist()
         assert got_first.tolist() == first.tolist()
+
+
+def test_checks_run_two_at_a_time_report_what_they_report_one_at_a_time(tmp_path, monkeypatch):
+    """Above PARALLEL_CHECK_ROWS the gate runs the schema's and the product's checks in two threads, sharing
+    one call's key encodings: every failure is still reported, in the declared order, with the same text."""
+    import occstats.validate as gate
+
+    rows = _wage_rows_with_areas(tmp_path, 3)
+    rows.append(dict(rows[0]))  # a repeated key: the schema's check
+    for r in rows:  # out of order and $2080 off: both per-estimate checks
+        if r["area_code"] == "0000001" and r["basis"] == "hourly" and r["statistic"] == "median" and r["value"]:
+            r["value"] += 1000
+    table = schema.to_arrow(rows, schema.OES_WAGES)
+    messages = {}
+    for threshold in (10**9, 0):
+        monkeypatch.setattr(gate, "PARALLEL_CHECK_ROWS", threshold)
+        with pytest.raises(ValidationError) as err:
+            validate(schema.OES_WAGES, table, release="t")
+        messages[threshold] = str(err.value)
+    assert messages[0] == messages[10**9]
+    text = messages[0]
+    assert text.index("share a key") < text.index("percentiles out of order") < text.index("hourly x 2080")

@@ -9,7 +9,10 @@ and the caller writes nothing for that release.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +31,7 @@ MAX_EXAMPLES = 8
 # A refresh may change a release's row count by at most this fraction of the previous version's
 # before it is held back: BLS revisions move a handful of rows, a broken file moves hundreds.
 ROW_COUNT_TOLERANCE = 0.05
+PARALLEL_CHECK_ROWS = 100_000  # below this, two threads cost more than they give back
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,10 @@ def key_codes(data: pa.Table, keys: Sequence[str]) -> np.ndarray:
     table over the key's strings (an Arrow group_by over 4.4 M rows x 10 string columns took ~9 s and
     +1.4 GiB; this takes a fraction of that, measured in benchmarks/bench_timeseries.py).
     """
+    memo = _ENCODINGS.get()
+    held = memo.get((id(data), tuple(keys))) if memo is not None else None
+    if held is not None and held[0] is data:
+        return held[1]
     code = np.zeros(data.num_rows, dtype=np.int64)
     radix = 1
     for name in keys:
@@ -138,12 +146,16 @@ def key_codes(data: pa.Table, keys: Sequence[str]) -> np.ndarray:
             code *= size  # in place: no 35 MB temporaries per column on 4.4 M rows
             code += indices
             radix *= size
+    if memo is not None:
+        code.flags.writeable = False  # shared by the checks of this validate() call: none may change it
+        memo[(id(data), tuple(keys))] = (data, code, radix)
     return code
 
 
 # The dictionary indices of the key columns of the tables one validate() call is checking: the
 # schema's key check and a product's per-estimate checks encode the same string columns, once.
-_ENCODINGS: ContextVar[dict[tuple[int, str], tuple[pa.Table, np.ndarray, int]] | None] = ContextVar(
+# The estimate's key codes are memoized too: two per-estimate checks group by them.
+_ENCODINGS: ContextVar[dict[tuple[int, Any], tuple[pa.Table, np.ndarray, int]] | None] = ContextVar(
     "occstats_key_encodings", default=None
 )
 
@@ -252,8 +264,22 @@ def row_count_check(new_rows: int, previous_rows: int | None, tolerance: float =
 
 
 def _run_checks(tbl: Table, data: pa.Table, checks: Sequence[Check]) -> list[CheckResult]:
-    results = [CheckResult(tbl.name, "schema: keys, types, vocabularies", True, tuple(schema_checks(tbl, data)))]
-    results += [CheckResult(tbl.name, c.name, c.blocking, tuple(c.run(data))) for c in checks if c.columnar]
+    """The schema's checks and the columnar ones two at a time (their sorts and kernels release the GIL: the
+    4.4 M-row time-series wage table's ~2.5 s of checks on one core), in this call's context (its encodings)."""
+    columnar: list[tuple[str, bool, Callable[[], list[str]]]] = [
+        ("schema: keys, types, vocabularies", True, lambda: schema_checks(tbl, data))
+    ]
+    columnar += [(c.name, c.blocking, functools.partial(c.run, data)) for c in checks if c.columnar]
+    context = contextvars.copy_context()  # the same memo dict: an encoding made by one check serves the others
+    if data.num_rows >= PARALLEL_CHECK_ROWS and len(columnar) > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found = list(pool.map(lambda item: context.copy().run(item[2]), columnar))
+    else:
+        found = [run() for _, _, run in columnar]
+    results = [
+        CheckResult(tbl.name, name, blocking, tuple(failures))
+        for (name, blocking, _), failures in zip(columnar, found, strict=True)
+    ]
     if any(not c.columnar for c in checks):
         # Orderings and tolerances need no exact decimals: float copies keep memory low.
         floats = pa.schema([f.with_type(pa.float64()) if pa.types.is_decimal(f.type) else f for f in data.schema])
