@@ -45,7 +45,7 @@ class Table:
     key: tuple[str, ...]  # unique per row
     release_key: tuple[str, ...]  # the rows one release replaces as a unit
     partition_by: tuple[str, ...] = ()
-    # Rows of a release are written in this order, in row groups of ROW_GROUP_ROWS: Parquet's per-group
+    # Rows of a release are written in this order, in row groups of store.row_group_rows(): Parquet's per-group
     # min/max then let a reader skip every group without the value it filters on (one occupation in the
     # 4.4 million wage rows of a time-series release: 2 s -> 0.03 s, benchmarks/RESULTS.md).
     cluster_by: tuple[str, ...] = ()
