@@ -26,7 +26,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 
-def _is_string(kind: pa.DataType) -> bool:
+def is_string(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
@@ -60,12 +60,7 @@ def _dictionary_strings(fragment: ds.ParquetFileFragment, schema: pa.Schema) -> 
     leaves = {parquet_schema.column(i).path: i for i in range(len(parquet_schema))}
     for field in physical:
         declared = schema.field(field.name).type if field.name in schema.names else None
-        if (
-            declared is not None
-            and _is_string(declared)
-            and pa.types.is_dictionary(field.type)
-            and field.name in leaves
-        ):
+        if declared is not None and is_string(declared) and pa.types.is_dictionary(field.type) and field.name in leaves:
             found[field.name] = leaves[field.name]
     return found
 

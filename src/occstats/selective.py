@@ -29,14 +29,10 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from occstats.pruning import prunable
+from occstats.pruning import is_string, prunable
 
 READERS = 2  # files read at once
 BATCH_ROWS = 1 << 20  # candidate rows decoded at once (as dictionaries: ~100 MB for the wage table's columns)
-
-
-def _is_string(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 class Selective:
@@ -45,11 +41,11 @@ class Selective:
     def __init__(self, dataset: ds.Dataset) -> None:
         self.dataset = dataset
         self.schema = dataset.schema
-        self.strings = [f.name for f in self.schema if _is_string(f.type)]
+        self.strings = [f.name for f in self.schema if is_string(f.type)]
         # the working schema: strings as dictionaries until the rows are chosen
         self.encoded = pa.schema(
             [
-                pa.field(f.name, pa.dictionary(pa.int32(), f.type), f.nullable) if _is_string(f.type) else f
+                pa.field(f.name, pa.dictionary(pa.int32(), f.type), f.nullable) if is_string(f.type) else f
                 for f in self.schema
             ]
         )
