@@ -290,6 +290,9 @@ def test_line_numbers_hold_across_read_blocks(tmp_path, monkeypatch, block):
     assert parse(release.write(tmp_path / "good")).rows()["oes_estimates"] == 8
     release.lines[100] = tb.line(sid("291141", "13", area_type="M", area="0600001"), "95,070")
     expect_error(tmp_path / "bad", release, "line 102:", "neither a number nor '-'", "'95,070'")
+    fields = release.lines[-1].split("\t")  # a later block bad too (blocks are checked two at a time)
+    release.lines[-1] = "\t".join([*fields[:3], "1,000", *fields[4:]])
+    expect_error(tmp_path / "bad2", release, "line 102:", "'95,070'")  # the first line in the file is named
     release = tb.standard()
     release.lines[120] = release.lines[120][:15] + tb.EOL
     expect_error(tmp_path / "cut", release, "line 122:", "a line cut short")
