@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pyarrow as pa
 import pytest
 from builders import OCCUPATIONS, oes_2021_workbook, oes_zip
 
@@ -185,16 +186,35 @@ def _pandas_reference(rows: list[dict]) -> tuple[int, int]:
     return int((~ordered).sum()), int(off)
 
 
-def test_columnar_wage_checks_agree_with_a_pandas_reference(tmp_path):
-    from occstats.sources.oes.checks import _hourly_matches_annual, _percentiles_ordered
+@pytest.mark.parametrize("layout", ["estimates together", "estimates together, dictionary strings", "shuffled"])
+def test_columnar_wage_checks_agree_with_a_pandas_reference(tmp_path, layout):
+    """Both ways of grouping the estimates (one pass over runs where an estimate's rows lie together, as the
+    time-series parser lays them out; a sort where they do not), and dictionary-encoded strings as the
+    parsers hand them over, count what an independent pandas pivot counts."""
+    import random
+
+    import pyarrow.compute as pc
+
+    from occstats.sources.oes.checks import _ESTIMATE, _hourly_matches_annual, _percentiles_ordered
+    from occstats.validate import key_codes, run_groups
 
     rows = _wage_rows_with_areas(tmp_path, 3)
     for r in rows:  # area 1: every hourly median $1000 higher (out of order, and $2080 off the annual)
         if r["area_code"] == "0000001" and r["basis"] == "hourly" and r["statistic"] == "median" and r["value"]:
             r["value"] += 1000
+    if layout == "shuffled":
+        random.Random(2).shuffle(rows)
+    else:
+        rows.sort(key=lambda r: tuple(str(r[c]) for c in _ESTIMATE))
     bad_order, bad_pairs = _pandas_reference(rows)
     assert bad_order and bad_pairs  # the reference sees the damage
     table = schema.to_arrow(rows, schema.OES_WAGES)
+    if "dictionary" in layout:
+        table = pa.table(
+            [pc.dictionary_encode(c) if pa.types.is_string(c.type) else c for c in table.columns],
+            names=table.column_names,
+        )
+    assert (run_groups(key_codes(table, _ESTIMATE)) is None) == (layout == "shuffled")  # the path under test
     [order] = _percentiles_ordered(table)
     [pairs] = _hourly_matches_annual(table)
     assert order.startswith(f"{bad_order} rows have percentiles out of order")
@@ -272,3 +292,19 @@ def test_checks_run_two_at_a_time_report_what_they_report_one_at_a_time(tmp_path
     assert messages[0] == messages[10**9]
     text = messages[0]
     assert text.index("share a key") < text.index("percentiles out of order") < text.index("hourly x 2080")
+
+
+def test_run_groups_number_runs_and_refuse_codes_that_come_back():
+    import numpy as np
+
+    from occstats.validate import run_groups, unique_groups
+
+    ids, first = run_groups(np.array([7, 7, 3, 3, 3, 9, 1], dtype=np.int64))
+    assert ids.tolist() == [0, 0, 1, 1, 1, 2, 3] and first.tolist() == [0, 2, 5, 6]
+    assert run_groups(np.array([7, 3, 7], dtype=np.int64)) is None  # 7 comes back: not one run per code
+    assert run_groups(np.zeros(0, dtype=np.int64)) is None
+    code = np.repeat(np.random.default_rng(1).permutation(500), 4)
+    ids, first = run_groups(code)
+    same_ids, _ = unique_groups(code)  # the same partition as the sorting path, numbered by appearance
+    assert len(set(zip(ids.tolist(), same_ids.tolist(), strict=True))) == len(set(ids.tolist())) == 500
+    assert (code[first] == code[np.sort(first)]).all() and (np.diff(first) > 0).all()

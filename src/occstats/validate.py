@@ -220,9 +220,47 @@ def unique_groups(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ids, position[starts]
 
 
-def group_ids(data: pa.Table, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Dense group numbers per row (0..groups-1, in key-code order) and each group's first row."""
-    return unique_groups(key_codes(data, keys))
+def run_groups(code: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(group number per entry, each group's first entry), numbered in order of appearance, when each
+    code's entries are adjacent (one run per code); None when some code comes back after another.
+
+    A parser that lays out an estimate's rows together (the time series' 12 wage rows) is grouped by one
+    pass and a sort of its runs (370 k), not of its 4.4 M rows.
+    """
+    n = len(code)
+    if not n:
+        return None
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    np.not_equal(code[1:], code[:-1], out=starts[1:])
+    first = np.flatnonzero(starts)
+    runs = np.sort(code[first])
+    if (runs[1:] == runs[:-1]).any():
+        return None
+    return np.cumsum(starts) - 1, first
+
+
+def groups(data: pa.Table, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Dense group numbers per row (0..groups-1) and each group's first row, for the rows' values of `keys`.
+
+    Memoized per validate() call (read-only arrays): the per-estimate checks group by the same key.
+    """
+    memo = _ENCODINGS.get()
+    held = memo.get((id(data), ("groups", *keys))) if memo is not None else None
+    if held is not None and held[0] is data:
+        return held[1], held[2]
+    code = key_codes(data, keys)
+    ids, first = run_groups(code) or unique_groups(code)
+    if memo is not None:
+        ids.flags.writeable = first.flags.writeable = False
+        memo[(id(data), ("groups", *keys))] = (data, ids, first)
+    return ids, first
+
+
+def encoded(data: pa.Table, name: str) -> tuple[np.ndarray, int]:
+    """A column's codes per row (equal values, equal codes; null the last code) and how many codes there are:
+    memoized per validate() call, a dictionary column's without decoding its rows."""
+    return _encoded(data, name)
 
 
 def key_repeats(data: pa.Table, keys: Sequence[str]) -> np.ndarray | None:

@@ -8,7 +8,9 @@ results. The estimate key comes from schema.py, so area and industry rows are ch
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -16,7 +18,7 @@ import pyarrow.compute as pc
 
 from occstats import drift, schema
 from occstats.drift import Baseline, DriftCheck, Limits
-from occstats.validate import MAX_EXAMPLES, Check, examples, key_codes, unique_groups
+from occstats.validate import MAX_EXAMPLES, Check, encoded, examples, groups
 
 # Annual wages are hourly x 2080 rounded to $10 (from unrounded hourly figures), hourly wages are
 # rounded to the cent: |h x 2080 - a| <= 0.005 x 2080 + 5 = 15.40, and BLS's own figures reach
@@ -72,22 +74,36 @@ def _estimate_consistency(data: pa.Table) -> list[str]:
 def _groups(data: pa.Table, mask: np.ndarray, within: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For the rows in `mask`: their group (estimate x the `within` column) and each group's first row.
 
-    Columnar, and without copying the table: one int64 code per row for the estimate key
-    (validate.key_codes), the `within` column's dictionary index folded in, renumbered densely.
+    Columnar, and without copying the table: the estimates are grouped once per validate() call
+    (validate.groups: one pass where an estimate's rows lie together), the `within` column's code folded
+    in; the groups' numbers are then bounded (estimates x codes), so binning replaces a sort.
     Returns (the masked rows' positions, their group numbers, each group's first row position).
     """
     rows = np.flatnonzero(mask)
-    encoded = pc.dictionary_encode(data.column(within)).combine_chunks()
-    width = len(encoded.dictionary) + 1
-    inner = encoded.indices.fill_null(width - 1).to_numpy(zero_copy_only=False)
-    code = key_codes(data, _ESTIMATE)[rows] * width + inner[rows]
-    ids, first = unique_groups(code)
-    return rows, ids, rows[first]
+    inner, width = encoded(data, within)
+    estimate, first_rows = groups(data, _ESTIMATE)
+    code = estimate[rows] * width + inner[rows]
+    first = np.full(len(first_rows) * width, data.num_rows, dtype=np.int64)
+    np.minimum.at(first, code, rows)
+    used = first < data.num_rows
+    number = np.cumsum(used) - 1
+    return rows, number[code], first[used]
+
+
+def _lookup(column: pa.ChunkedArray, values: Callable[[pa.Array], pa.Array], null: Any) -> np.ndarray:
+    """`values` computed once per distinct value of the column and looked up per row (null rows get `null`):
+    a dictionary column's 4.4 M rows are never decoded for a comparison."""
+    if pa.types.is_dictionary(column.type):
+        combined = column.combine_chunks()
+        per_value = values(combined.dictionary).to_numpy(zero_copy_only=False)
+        per_value = np.append(per_value, np.array([null], dtype=per_value.dtype))
+        return per_value[combined.indices.fill_null(len(combined.dictionary)).to_numpy(zero_copy_only=False)]
+    return pc.fill_null(values(column), null).to_numpy(zero_copy_only=False)
 
 
 def _estimate_mask(data: pa.Table) -> np.ndarray:
-    published = pc.and_(pc.equal(data.column("status"), "estimate"), pc.is_valid(data.column("value")))
-    return pc.fill_null(published, False).to_numpy(zero_copy_only=False)
+    estimate = _lookup(data.column("status"), lambda v: pc.fill_null(pc.equal(v, "estimate"), False), False)
+    return estimate & pc.is_valid(data.column("value")).to_numpy(zero_copy_only=False)
 
 
 def _percentiles_ordered(data: pa.Table) -> list[str]:
@@ -96,8 +112,7 @@ def _percentiles_ordered(data: pa.Table) -> list[str]:
     Columnar: each estimate x basis gets a group number, its five percentiles are scattered into a
     5 x groups grid, and the grid's rows are compared.
     """
-    which = pc.fill_null(pc.index_in(data.column("statistic"), value_set=pa.array(_PERCENTILES)), -1)
-    which = which.to_numpy(zero_copy_only=False)
+    which = _lookup(data.column("statistic"), lambda v: pc.fill_null(pc.index_in(v, pa.array(_PERCENTILES)), -1), -1)
     mask = _estimate_mask(data) & (which >= 0)
     if not mask.any():
         return []
@@ -130,7 +145,7 @@ def _hourly_matches_annual(data: pa.Table) -> list[str]:
     basis = data.column("basis")
     pair = {}
     for name in ("hourly", "annual"):
-        on = pc.fill_null(pc.equal(basis, name), False).to_numpy(zero_copy_only=False)[rows]
+        on = _lookup(basis, lambda v, name=name: pc.fill_null(pc.equal(v, name), False), False)[rows]
         pair[name] = np.full(len(first), np.nan)
         pair[name][ids[on]] = value[on]
     gap = np.abs(pair["hourly"] * HOURS_PER_YEAR - pair["annual"])  # NaN where either is missing: never > 16
