@@ -52,3 +52,46 @@ def test_write_compares_content_and_replaces_only_changed_releases(tmp_path):
     assert [h["version"] for h in history] == [0, 1]
     assert history[1]["run_id"] == "three" and history[1]["releases"] == [{"dataset": "oes_national", "ref_year": 2013}]
     assert store.release_counts(tbl) == {("oes_national", 2012): 1, ("oes_national", 2013): 1}
+
+
+def test_write_tables_writes_each_table_as_write_does_and_raises_the_first_error(tmp_path):
+    """Tables written two at a time: each its own commit with the same versions and changes as one by one;
+    an error is raised (naming its table) and the other table's write still lands."""
+    import pytest
+
+    areas = schema.to_arrow(
+        [
+            {
+                "dataset": "oes_timeseries",
+                "ref_year": 2025,
+                "area_code": "0000001",
+                "area_type": "state",
+                "area_type_published": "S",
+                "area_title": "Alabama",
+                "state_code": "01",
+                "source_sha256": "c" * 64,
+                "source_file": "oe.area",
+            }
+        ],
+        schema.OES_AREAS,
+    )
+    store = Store(tmp_path)
+    got = store.write_tables(
+        [(schema.OES_WAGES, [rows(2012), rows(2013)]), (schema.OES_AREAS, [areas])], {"run_id": "one"}
+    )
+    assert list(got) == ["oes_wages", "oes_areas"]  # in the order asked, whatever order they ran in
+    assert got["oes_wages"][0] == 0 and [c.release for c in got["oes_wages"][1]] == [
+        ("oes_national", 2012),
+        ("oes_national", 2013),
+    ]
+    assert got["oes_areas"][0] == 0 and store.read("oes_areas").to_pylist() == areas.to_pylist()
+    # unchanged content: no version, as write says
+    assert store.write_tables([(schema.OES_WAGES, [rows(2012)]), (schema.OES_AREAS, [areas])], {}) == {
+        "oes_wages": (None, []),
+        "oes_areas": (None, []),
+    }
+    broken = areas.drop_columns(["area_title"])  # a part without a declared column fails in write
+    with pytest.raises(ValueError, match="field names"):
+        store.write_tables([(schema.OES_AREAS, [broken]), (schema.OES_WAGES, [rows(2014)])], {"run_id": "two"})
+    assert store.release_counts(schema.OES_WAGES)[("oes_national", 2014)] == 1  # the other write landed
+    assert store.latest_version("oes_areas") == 0

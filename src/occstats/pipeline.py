@@ -487,14 +487,14 @@ def publish(ctx: Context, prepared: Sequence[Prepared]) -> Published:
     versions: dict[str, int] = {}
     changed: set[ReleaseValues | tuple[str, ReleaseValues]] = set()
     with ctx.store.lock():
-        for tbl in ctx.product.tables:
-            parts = [p.parsed.tables[tbl.name] for p in prepared if tbl.name in p.parsed.tables]
-            if not parts:
-                continue
-            version, changes = ctx.store.write(tbl, parts, metadata)
+        writes = [
+            (tbl, [p.parsed.tables[tbl.name] for p in prepared if tbl.name in p.parsed.tables])
+            for tbl in ctx.product.tables
+        ]
+        for name, (version, changes) in ctx.store.write_tables([w for w in writes if w[1]], metadata).items():
             if version is not None:
-                versions[tbl.name] = version
-            changed |= {(tbl.name, change.release) for change in changes}
+                versions[name] = version
+            changed |= {(name, change.release) for change in changes}
         # Last, and atomically: readers move to this product's new versions together (store.SNAPSHOT).
         ctx.store.record_snapshot([t.name for t in ctx.product.tables])
         _hold(ctx, prepared)

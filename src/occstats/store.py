@@ -27,6 +27,7 @@ import getpass
 import json
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,11 +143,14 @@ def conformed(tbl: Table, part: pa.Table) -> pa.Table:
 
 def _rank_codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Per row, the rank of its value among the column's distinct values (nulls last): integers that order as
-    the values do. Ranks are computed on the dictionary (distinct values), then looked up per row."""
-    codes = pc.dictionary_encode(column)
+    the values do. Ranks are computed on the dictionary (distinct values), then looked up per row by numpy
+    (a parser's dictionary column is not re-encoded: 4.4 M rows cost ~20 ms, not ~0.2 s)."""
+    codes = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     codes = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
-    rank = pc.rank(codes.dictionary, sort_keys="ascending", tiebreaker="dense")
-    return pc.take(rank, codes.indices).fill_null(len(codes.dictionary) + 1).to_numpy()
+    size = len(codes.dictionary)
+    rank = np.append(pc.rank(codes.dictionary, sort_keys="ascending", tiebreaker="dense").to_numpy(), size + 1)
+    rank[:size][pc.is_null(codes.dictionary).to_numpy(zero_copy_only=False)] = size + 1  # a null value: last
+    return rank[codes.indices.fill_null(size).to_numpy(zero_copy_only=False)]
 
 
 def _ordered(keys: list[np.ndarray]) -> bool:
@@ -403,6 +407,23 @@ class Store:
                 writer_properties=WriterProperties(max_row_group_size=group_rows),
             )
         return self.latest_version(tbl.name), changes
+
+    def write_tables(
+        self, writes: list[tuple[Table, list[pa.Table]]], metadata: dict[str, Any]
+    ) -> dict[str, tuple[int | None, list[ReleaseChange]]]:
+        """`write` for several tables, two at a time, the largest first; return table name -> (version, changes).
+
+        delta-rs encodes one table's file on one core: the time series' 370 k estimate rows are written
+        while its 4.4 M wage rows are. Each table is still its own commit; the caller records the snapshot
+        readers move to once every write returned. The first error (in `writes` order) is raised after
+        the writes already started have finished.
+        """
+        order = sorted(writes, key=lambda w: -sum(part.num_rows for part in w[1]))
+        if len(order) < 2:
+            return {tbl.name: self.write(tbl, parts, metadata) for tbl, parts in order}
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {tbl.name: pool.submit(self.write, tbl, parts, metadata) for tbl, parts in order}
+        return {tbl.name: futures[tbl.name].result() for tbl, _ in writes}
 
     def restore(self, name: str, version: int, metadata: dict[str, Any]) -> int | None:
         """Bring table `name` back to what it held at `version`, as a new version; return its number.
