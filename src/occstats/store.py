@@ -418,6 +418,9 @@ class Store:
         readers move to once every write returned. The first error (in `writes` order) is raised after
         the writes already started have finished.
         """
+        # Memory Arrow's pool kept from parsing and checking goes back to the system first: delta-rs
+        # allocates outside that pool (the time series' write peak: 1311-1530 MiB without, 1247-1328 with).
+        pa.default_memory_pool().release_unused()
         order = sorted(writes, key=lambda w: -sum(part.num_rows for part in w[1]))
         if len(order) < 2:
             return {tbl.name: self.write(tbl, parts, metadata) for tbl, parts in order}

@@ -364,13 +364,14 @@ def _split(path: Path, label: str, lists: CodeLists) -> _Series:
     for d in layout.DATATYPES:
         datatype_of[(ord(d.code[0]) << 8) | ord(d.code[1])] = int(d.code)
     raise_bad()
-    blocks = table.to_batches()
-    offsets = np.cumsum([0] + [b.num_rows for b in blocks]).tolist()  # rows before each block
+    blocks: list[pa.RecordBatch | None] = list(table.to_batches())
+    offsets = np.cumsum([0] + [b.num_rows for b in blocks if b is not None]).tolist()  # rows before each block
     del table
 
     def reduce(index: int) -> tuple[pa.DictionaryArray, np.ndarray, pa.DictionaryArray, pa.Array]:
         """One block checked and reduced to (estimate keys, datatype codes, values, footnotes)."""
         batch = blocks[index]
+        assert batch is not None  # each block is reduced once
         blocks[index] = None  # the list's reference: the block goes once reduced
         lines = _Lines(label, path, offsets[index])
         series = pc.ascii_trim_whitespace(batch.column("series_id"))
