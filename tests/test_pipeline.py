@@ -173,3 +173,40 @@ def test_a_failure_does_not_stick_a_cut_short_download(mirrored):
     put_release(mirror, 2021, oes_zip(2021))  # upstream is fine again
     again = refresh(settings, [2021])
     assert states(again) == {"2021": State.CURATED}, again.outcomes[0].detail
+
+
+def test_releases_past_the_publish_budget_are_published_in_batches_with_the_same_tables(mirrored, tmp_path):
+    """Parsed releases are held until published: past `publish_batch_mb` of landed files a run publishes what
+    it holds and goes on. Each batch is a commit per table; the tables end as one publish leaves them."""
+    from occstats.pipeline import publish_batches
+
+    settings, _ = mirrored
+    one_batch = refresh(settings, [2021, 2022])
+    assert Store(settings.curated_dir).version("oes_estimates") == 0  # both releases in one commit
+
+    apart = dataclasses.replace(settings, data_dir=tmp_path / "apart", publish_batch_mb=0.001)  # 1 kB: each alone
+    report = refresh(apart, [2021, 2022])
+    assert states(report) == states(one_batch) == {"2021": State.CURATED, "2022": State.CURATED}
+    store, whole = Store(apart.curated_dir), Store(settings.curated_dir)
+    assert [h["releases"] for h in store.history("oes_estimates")] == [
+        [{"dataset": "oes_national", "ref_year": 2021}],
+        [{"dataset": "oes_national", "ref_year": 2022}],
+    ]
+    for name in ("oes_estimates", "oes_wages"):
+        columns = [c for c in store.read(name).column_names if c not in ("source_sha256",)]
+        key = [(c, "ascending") for c in columns if c in ("ref_year", "soc_code", "basis", "statistic")]
+        assert store.read(name).select(columns).sort_by(key).equals(whole.read(name).select(columns).sort_by(key))
+    assert refresh(apart, [2021, 2022]).versions == {}  # a rerun still changes nothing
+
+    class Landed:  # publish_batches reads the landed size from the manifest, nothing else
+        def __init__(self, size):
+            self.landing = type("L", (), {"manifest": {"size": size}})()
+
+    sizes = [Landed(s) for s in (10, 10, 25, 40, 5, 5)]
+    assert [[a.landing.manifest["size"] for a in b] for b in publish_batches(sizes, 30)] == [
+        [10, 10],
+        [25],
+        [40],  # larger than the budget: alone
+        [5, 5],
+    ]
+    assert publish_batches([], 30) == []

@@ -156,3 +156,37 @@ def test_figures_are_compared_per_estimate_when_a_release_holds_many_areas():
     assert drift.figures_moved(areas(520), base, "employment", limits) == []  # 4% in area B
     (moved,) = drift.figures_moved(areas(600), base, "employment", limits)
     assert moved.startswith("employment of 1 major row(s) moved by more than 5% from held: 11-0000 500 -> 600 (20.0%)")
+
+
+def test_employment_is_compared_where_its_limits_were_measured():
+    """OES's employment limits were measured on the national cross-industry rows. An industry's total moving
+    56% and a major group of one ownership moving 67% are what BLS's industry releases did between years
+    (not a wrong file); the national cross-industry total moving 20% is refused."""
+    from occstats.sources.oes.checks import DRIFT_LIMITS, _employment_moved
+
+    def release(national_total: int, industry_total: int, federal_sales: int) -> pa.Table:
+        rows = [  # (naics, ownership, soc, level, employment)
+            ("000000", "1235", "00-0000", "total", national_total),
+            ("000000", "1235", "41-0000", "major", 14_000_000),
+            ("000000", "1", "00-0000", "total", 2_700_000),
+            ("000000", "1", "41-0000", "major", federal_sales),
+            ("511200", "5", "00-0000", "total", industry_total),
+            ("511200", "5", "41-0000", "major", 30_000),
+        ]
+        return pa.table(
+            {
+                "area_type": ["national"] * len(rows),
+                "area_code": ["99"] * len(rows),
+                "naics_code": [r[0] for r in rows],
+                "ownership_code": [r[1] for r in rows],
+                "soc_code": [r[2] for r in rows],
+                "occ_level": [r[3] for r in rows],
+                "employment": pa.array([r[4] for r in rows], pa.int64()),
+            }
+        )
+
+    base = drift.Baseline(release(140_000_000, 380_000, 19_660), "the previous release held", False)
+    assert DRIFT_LIMITS[False].total_moved < 0.56 and DRIFT_LIMITS[False].group_moved < 0.67
+    assert _employment_moved(release(141_000_000, 593_000, 6_460), base) == []
+    (moved,) = _employment_moved(release(168_000_000, 380_000, 19_660), base)
+    assert moved.startswith("employment of 1 total row(s) moved by more than 10%") and "00-0000" in moved

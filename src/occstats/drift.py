@@ -13,7 +13,7 @@ row in Python. Thresholds are data (`Limits`), declared per kind of baseline wit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -111,13 +111,20 @@ def figures_moved(
     *,
     level: str = "occ_level",
     code: str = "soc_code",
+    scope: Mapping[str, pc.Expression] | None = None,
 ) -> list[str]:
-    """The total's and each major group's `figure`, compared where both releases publish it."""
+    """The total's and each major group's `figure`, compared where both releases publish it.
+
+    `scope` ("total"/"major" -> a filter) keeps the comparison to the rows its limits were measured on.
+    """
 
     keys = [c for c in ESTIMATE if c in data.column_names and c in base.rows.column_names] + [code]
 
     def by_code(rows: pa.Table, which: str) -> pa.Table:
-        picked = _where(rows, level, which).select([*keys, figure])
+        rows = _where(rows, level, which)
+        if scope is not None and which in scope:
+            rows = rows.filter(scope[which])
+        picked = rows.select([*keys, figure])
         return picked.filter(pc.is_valid(picked.column(figure)))
 
     failures = []

@@ -687,18 +687,47 @@ def _acquire_all(ctx: Context, inputs: Sequence[Input], runner: Runner, progress
     return landed
 
 
+def publish_batches(landed: Sequence[Acquired], budget_bytes: float) -> list[list[Acquired]]:
+    """The landed releases in order, cut into runs whose landed files add up to at most `budget_bytes`
+    (a release larger than the budget alone is a batch of its own): what a run holds parsed at once."""
+    batches: list[list[Acquired]] = []
+    held = 0.0
+    for acquired in landed:
+        size = float(acquired.landing.manifest.get("size") or 0)
+        if batches and batches[-1] and held + size <= budget_bytes:
+            batches[-1].append(acquired)
+            held += size
+        else:
+            batches.append([acquired])
+            held = size
+    return batches
+
+
 def run(settings: Settings, product: str, inputs: Sequence[Input], *, runner: Runner = direct) -> RunReport:
     """acquire -> prepare for each input, then publish and derive: the only loop over releases.
 
+    Parsed releases are held until published, so they are prepared and published in batches of at most
+    `settings.publish_batch_mb` of landed files (12 industry zips at once peaked at 3 GiB). Each batch
+    is one commit per table; readers move to a batch's versions together (store.SNAPSHOT).
     One release's failure is recorded and the others go on; a publish failure fails the releases it
     stopped and leaves every table at its last good version.
     """
     ctx = Context.open(settings, product)
     progress = _Progress(ctx, len(inputs))
-    ready: list[Prepared] = []
     landed = _acquire_all(ctx, inputs, runner, progress)
-    # Parsing and validating releases are independent: concurrently (settings.concurrency at a time).
-    labels = [f"curate {product} {a.release}" for a in landed]
+    versions: dict[str, int] = {}
+    for batch in publish_batches(landed, settings.publish_batch_mb * 1024 * 1024):
+        versions.update(_prepare_and_publish(ctx, batch, runner, progress))
+    if any(o.state is State.UNCHANGED for o in progress.outcomes.values()):
+        ctx.holdings.save()
+    versions.update(runner(derive, ctx, bool(versions), label=f"derive after {ctx.name}"))
+    return RunReport(ctx.name, ctx.run_id, ctx.started_at, list(progress.outcomes.values()), versions)
+
+
+def _prepare_and_publish(ctx: Context, landed: list[Acquired], runner: Runner, progress: _Progress) -> dict[str, int]:
+    """Parse and validate a batch of landed releases (concurrently), then publish the ones that passed."""
+    ready: list[Prepared] = []
+    labels = [f"curate {ctx.name} {a.release}" for a in landed]
     for acquired, result in zip(landed, map_step(runner, prepare, ctx, landed, labels), strict=True):
         if isinstance(result, Exception):
             progress.add(failure(ctx, acquired.release, result, sha256=acquired.landing.sha256))
@@ -707,20 +736,15 @@ def run(settings: Settings, product: str, inputs: Sequence[Input], *, runner: Ru
             progress.add(result)
         else:
             ready.append(result)
-    versions: dict[str, int] = {}
     try:
-        published = runner(publish, ctx, ready, label=f"publish {product}")
+        published = runner(publish, ctx, ready, label=f"publish {ctx.name}")
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the releases it stopped
         for p in ready:
             progress.add(failure(ctx, p.acquired.release, exc, sha256=p.acquired.landing.sha256))
-    else:
-        for outcome in published.outcomes:
-            progress.add(outcome)
-        versions.update(published.versions)
-    if any(o.state is State.UNCHANGED for o in progress.outcomes.values()):
-        ctx.holdings.save()
-    versions.update(runner(derive, ctx, bool(versions), label=f"derive after {product}"))
-    return RunReport(ctx.name, ctx.run_id, ctx.started_at, list(progress.outcomes.values()), versions)
+        return {}
+    for outcome in published.outcomes:
+        progress.add(outcome)
+    return dict(published.versions)
 
 
 def refresh(settings: Settings, product: str, years: list[int] | None = None, *, runner: Runner = direct) -> RunReport:
