@@ -177,8 +177,16 @@ ROLES: tuple[Role, ...] = (
     Role(
         "nat5d",
         "industry",
-        rf"^nat5d(?:_6d)?_{_Y}_dl\.xlsx?$",
-        "nat5d_M2008_dl.xls .. nat5d_M2011_dl.xls, nat5d_6d_M2012_dl.xls .. nat5d_6d_M2019_dl.xlsx",
+        rf"^nat5d_{_Y}_dl\.xlsx?$",
+        "nat5d_M2008_dl.xls .. nat5d_M2011_dl.xls: 5-digit industries, as BLS's name says (no I_GROUP column)",
+        Defaults(naics_level="5-digit"),
+    ),
+    Role(
+        "nat5d_6d",
+        "industry",
+        rf"^nat5d_6d_{_Y}_dl\.xlsx?$",
+        "nat5d_6d_M2012_dl.xls .. nat5d_6d_M2019_dl.xlsx: 5- and 6-digit industries; the level from 2012's "
+        "NAICS_LEVEL and 2019's I_GROUP, null in 2013-2018 (no such column; '221110' can be either level)",
     ),
     Role(
         "national_owner",
@@ -277,7 +285,12 @@ FAMILIES: dict[str, Family] = {
             # From 2012 the zip's own file_descriptions workbook lists what BLS shipped (read first).
             shipped=(
                 (2008, 2008, ("natsector", "nat3d", "nat4d", "nat5d")),
-                (2009, None, ("natsector", "nat3d", "nat3d_owner", "nat4d", "nat4d_owner", "nat5d", "national_owner")),
+                (2009, 2011, ("natsector", "nat3d", "nat3d_owner", "nat4d", "nat4d_owner", "nat5d", "national_owner")),
+                (
+                    2012,
+                    None,
+                    ("natsector", "nat3d", "nat3d_owner", "nat4d", "nat4d_owner", "nat5d_6d", "national_owner"),
+                ),
             ),
         ),
         Family("state", "oes-state", "oes_state", "oesm{yy}st", 2003, "OES state cross-industry estimates"),
