@@ -175,7 +175,7 @@ class Context:
         return self.product.name
 
     def summary(self, table: str) -> dict[ReleaseValues, ReleaseState]:
-        """What a table holds per release, read once per run (the store changes only in publish)."""
+        """What a table holds per release, read once per publish batch (the store changes only in publish)."""
         with self._lock:
             if table not in self._summaries:
                 self._summaries[table] = self.store.release_summary(schema.table(table))
