@@ -137,7 +137,7 @@ def key_codes(data: pa.Table, keys: Sequence[str]) -> np.ndarray:
     code = np.zeros(data.num_rows, dtype=np.int64)
     radix = 1
     for name in keys:
-        indices, size = _encoded(data, name)
+        indices, size = encoded(data, name)
         if radix * size >= 2**62:
             _, code = np.unique(code, return_inverse=True)
             code = code.reshape(-1).astype(np.int64)
@@ -160,8 +160,9 @@ _ENCODINGS: ContextVar[dict[tuple[int, Any], tuple[pa.Table, np.ndarray, int]] |
 )
 
 
-def _encoded(data: pa.Table, name: str) -> tuple[np.ndarray, int]:
-    """A column's dictionary indices (null as the code after the values) and the number of codes."""
+def encoded(data: pa.Table, name: str) -> tuple[np.ndarray, int]:
+    """A column's codes per row (equal values, equal codes; null as the code after the values) and how many
+    codes there are: memoized per validate() call, a dictionary column's without decoding its rows."""
     memo = _ENCODINGS.get()
     held = memo.get((id(data), name)) if memo is not None else None
     if held is not None and held[0] is data:
@@ -255,12 +256,6 @@ def groups(data: pa.Table, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]
         ids.flags.writeable = first.flags.writeable = False
         memo[(id(data), ("groups", *keys))] = (data, ids, first)
     return ids, first
-
-
-def encoded(data: pa.Table, name: str) -> tuple[np.ndarray, int]:
-    """A column's codes per row (equal values, equal codes; null the last code) and how many codes there are:
-    memoized per validate() call, a dictionary column's without decoding its rows."""
-    return _encoded(data, name)
 
 
 def key_repeats(data: pa.Table, keys: Sequence[str]) -> np.ndarray | None:
