@@ -88,7 +88,7 @@ def test_tables_and_history(refreshed):
     assert tables["oes_estimates"]["rows"] == counted and tables["oes_wages"]["rows"] == 12 * counted
     assert tables["oes_wages"]["releases"] == "OES May 2004-2005, 2007-2008, 2010-2025"
     text = occstats("history", "oes_estimates", data_dir=data_dir).stdout
-    assert "WRITE" in text and "2004-2005, 2007-2008, 2010-2025" in text and "20 files" in text
+    assert "CREATE TABLE" in text and "2004-2005, 2007-2008, 2010-2025" in text and "20 files" in text
 
 
 def test_import_an_old_release(refreshed, shared):

@@ -36,9 +36,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
-from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
+from deltalake import CommitProperties, DeltaTable, Schema, WriterProperties, write_deltalake
 from deltalake.exceptions import DeltaError, TableNotFoundError
+from deltalake.transaction import RemoveAction, create_table_with_add_actions
 
+from occstats.delta_files import replaced_files, write_release
 from occstats.objectstore import DataPath, ObjectPath, as_data_path, filesystem_of, storage_options_of, write_atomic
 from occstats.schema import TABLES, Table
 
@@ -359,7 +361,9 @@ class Store:
         """Replace the releases in `parts` whose content changed, in one commit; return (version, changes).
 
         The caller holds `lock()` and has validated every part. Rows of releases not in `parts` are
-        never touched. Changed releases stream to the writer batch by batch (no concatenated copy).
+        never touched. Each changed release becomes its own Parquet file where the files it replaces hold
+        nothing else (delta_files.py: pyarrow writes, delta-rs commits); otherwise delta-rs' predicate
+        overwrite rewrites them, the changed releases streamed to it batch by batch (no concatenated copy).
         """
         found = self.changed_releases(tbl, parts)
         if not found:
@@ -371,18 +375,21 @@ class Store:
             schema = tbl.arrow_schema()
             found = [(change, rows.cast(schema)) for change, rows in found]
         group_rows = row_group_rows(max(rows.num_rows for _, rows in found))
+        meta = {
+            **metadata,
+            "releases": [dict(zip(tbl.release_key, r, strict=True)) for r in changed],
+            "rows_added": sum(change.rows for change in changes),  # a transaction commit records no row metrics
+        }
+        added = self.missing_columns(tbl) if self.exists(tbl.name) else []
+        if added:
+            meta["schema_added_columns"] = added
+        properties = CommitProperties(custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)})
+        if not added and self._replace_files(tbl, found, group_rows, properties):
+            return self.latest_version(tbl.name), changes
         stream = pa.RecordBatchReader.from_batches(
             schema, (batch for _, rows in found for batch in _clustered(tbl, rows, group_rows).to_batches())
         )
-        meta = {**metadata, "releases": [dict(zip(tbl.release_key, r, strict=True)) for r in changed]}
-        properties = CommitProperties(custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)})
         if self.exists(tbl.name):
-            added = self.missing_columns(tbl)
-            if added:
-                meta["schema_added_columns"] = added
-                properties = CommitProperties(
-                    custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)}
-                )
             write_deltalake(
                 str(self.path(tbl.name)),
                 stream,
@@ -407,6 +414,52 @@ class Store:
                 writer_properties=WriterProperties(max_row_group_size=group_rows),
             )
         return self.latest_version(tbl.name), changes
+
+    def _replace_files(
+        self,
+        tbl: Table,
+        found: list[tuple[ReleaseChange, pa.Table]],
+        group_rows: int,
+        properties: CommitProperties,
+    ) -> bool:
+        """Write each changed release as its own Parquet file and commit them, with the removal of the files
+        they replace, in one delta-rs transaction (delta_files.py). False, having written nothing, where a
+        file the table holds mixes a changed release with other rows: `write_deltalake` rewrites that one."""
+        exists = self.exists(tbl.name)
+        removed: list[RemoveAction] = []
+        if exists:
+            delta = DeltaTable(str(self.path(tbl.name)), storage_options=self._options)
+            replaced = replaced_files(tbl, delta, [change.release for change, _ in found])
+            if replaced is None:
+                return False
+            removed = replaced
+        else:
+            self.root.mkdir(parents=True, exist_ok=True)
+        filesystem, path = filesystem_of(self.path(tbl.name))
+        added = [
+            write_release(filesystem, path, tbl, _clustered(tbl, rows, group_rows), group_rows) for _, rows in found
+        ]
+        if exists:
+            delta.create_write_transaction(
+                [*added, *removed],
+                mode="append",
+                schema=tbl.arrow_schema(),
+                partition_by=list(tbl.partition_by) or None,
+                commit_properties=properties,
+            )
+        else:
+            create_table_with_add_actions(
+                str(self.path(tbl.name)),
+                Schema.from_arrow(tbl.arrow_schema()),
+                added,
+                mode="error",
+                partition_by=list(tbl.partition_by) or None,
+                name=tbl.name,
+                description=tbl.description,
+                storage_options=self._options,
+                commit_properties=properties,
+            )
+        return True
 
     def write_tables(
         self, writes: list[tuple[Table, list[pa.Table]]], metadata: dict[str, Any]

@@ -1,0 +1,180 @@
+"""A table's releases written as Parquet files by pyarrow and committed through delta-rs' transaction API.
+
+Why not `deltalake.write_deltalake` for every write: delta-rs decodes dictionary-encoded columns and
+encodes a file on one core, so the time series' 4.4 M x 20 wage rows took 3.4-3.7 s to write where
+pyarrow writes the same rows, dictionaries as they are, in 1.2 s (benchmarks/RESULTS.md). The commit
+itself stays delta-rs': `DeltaTable.create_write_transaction` (or `create_table_with_add_actions` for a
+new table) adds the files and removes the replaced ones in one commit, as an overwrite did.
+
+A file is replaced whole, never rewritten: this path writes one file per release, and applies only
+where every file holding a changed release holds nothing else (`replaced_files`); elsewhere (a file
+written with several releases in it, which delta-rs' predicate overwrite splits) the store uses
+`write_deltalake`. Each file's Delta statistics (row count, null counts, min/max of string, integer,
+boolean and decimal columns) are read from the Parquet footer pyarrow wrote, so readers skip files as before.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+from deltalake import DeltaTable
+from deltalake.transaction import AddAction, RemoveAction
+
+from occstats.schema import Table
+
+
+def partition_text(value: Any) -> str | None:
+    """A partition value as Delta's log writes it (a string; None for null)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _bound(value: Any) -> str | int | bool | float | None:
+    """A statistic as Delta's JSON states it, or None where it cannot be stated exactly.
+
+    A decimal is a JSON number: its float must print back as the same decimal (at most 15 significant
+    digits; OES figures have 12), or a rounded bound could exclude the value it bounds.
+    """
+    if isinstance(value, str | int | bool):
+        return value
+    if isinstance(value, Decimal) and value.is_finite():
+        number = float(value)
+        return number if Decimal(repr(number)) == value else None
+    return None
+
+
+def file_stats(metadata: pq.FileMetaData, names: list[str]) -> str:
+    """Delta's per-file statistics JSON from a Parquet footer: numRecords, nullCount, minValues, maxValues.
+
+    Every top-level column that holds a value gets both bounds, or the file gets none at all: deltalake's
+    pyarrow dataset reads a column left out of minValues as bounded by null, which rules the file out of
+    any filter on that column (measured: `value > 100000` read no rows). A column of nulls only gets its
+    null count, as delta-rs writes it; nested columns (their leaves are named differently) get nothing,
+    as delta-rs writes them.
+    """
+    rows = metadata.num_rows
+    mins: dict[str, Any] = {}
+    maxs: dict[str, Any] = {}
+    nulls: dict[str, int] = {}
+    groups = [metadata.row_group(g) for g in range(metadata.num_row_groups)]
+    paths = {metadata.schema.column(i).path: i for i in range(metadata.num_columns)}
+    unbounded = json.dumps({"numRecords": rows})
+    for name in names:
+        index = paths.get(name)
+        if index is None:
+            continue
+        stats = [group.column(index).statistics for group in groups]
+        if any(s is None for s in stats):
+            return unbounded
+        nulls[name] = sum(s.null_count for s in stats)
+        if nulls[name] == rows:
+            continue
+        if any(s.num_values and not s.has_min_max for s in stats):  # values, but no bounds for them
+            return unbounded
+        bounded = [s for s in stats if s.has_min_max]
+        low, high = _bound(min(s.min for s in bounded)), _bound(max(s.max for s in bounded))
+        if low is None or high is None:
+            return unbounded
+        mins[name], maxs[name] = low, high
+    return json.dumps({"numRecords": rows, "minValues": mins, "maxValues": maxs, "nullCount": nulls})
+
+
+def write_release(
+    filesystem: pafs.FileSystem, table_path: str, tbl: Table, rows: pa.Table, group_rows: int
+) -> AddAction:
+    """One release's rows (in the order they are to be read) as one Parquet file in its partition's folder.
+
+    The partition columns are constant in a release (they are part of its key) and are stored in the
+    log, not the file, as Delta does. The Arrow schema is not embedded: a dictionary-encoded column is
+    read back as the table's declared string type.
+    """
+    partition = {c: partition_text(rows.column(c)[0].as_py()) for c in tbl.partition_by}
+    folder = "/".join(f"{c}={v if v is not None else '__HIVE_DEFAULT_PARTITION__'}" for c, v in partition.items())
+    name = f"part-00000-{uuid.uuid4()}-c000.snappy.parquet"
+    relative = f"{folder}/{name}" if folder else name
+    body = rows.drop_columns(list(tbl.partition_by)) if tbl.partition_by else rows
+    filesystem.create_dir(f"{table_path}/{folder}" if folder else table_path, recursive=True)
+    collected: list[pq.FileMetaData] = []
+    pq.write_table(
+        body,
+        f"{table_path}/{relative}",
+        filesystem=filesystem,
+        row_group_size=group_rows,
+        compression="snappy",
+        store_schema=False,
+        metadata_collector=collected,
+    )
+    size = filesystem.get_file_info(f"{table_path}/{relative}").size
+    return AddAction(
+        relative, size, partition, int(time.time() * 1000), True, file_stats(collected[0], body.column_names)
+    )
+
+
+def _file_releases(tbl: Table, delta: DeltaTable) -> list[tuple[dict[str, Any], set[tuple[Any, ...]] | None]]:
+    """Each file of the table with the releases it can hold: one release when its partition values and
+    statistics pin every release-key column to one value, None when they do not (a mixed or unknown file).
+    Each entry carries the file's path, size and partition values (what a RemoveAction needs)."""
+    actions = pa.table(delta.get_add_actions(flatten=True))
+    listed = actions.to_pylist()
+    found = []
+    for action in listed:
+        values = []
+        for column in tbl.release_key:
+            if column in tbl.partition_by:
+                values.append(action.get(f"partition.{column}"))
+                continue
+            low, high = action.get(f"min.{column}"), action.get(f"max.{column}")
+            if low is None or low != high or action.get(f"null_count.{column}") not in (0, None):
+                values = None
+                break
+            values.append(low)
+        found.append((action, {tuple(values)} if values is not None else None))
+    return found
+
+
+def replaced_files(tbl: Table, delta: DeltaTable, changed: list[tuple[Any, ...]]) -> list[RemoveAction] | None:
+    """The files a write of `changed` replaces, as RemoveActions; None when some file holds a changed
+    release beside other rows (only a rewrite of that file, delta-rs' predicate overwrite, can replace it).
+    """
+    if not set(tbl.partition_by) <= set(tbl.release_key):
+        return None
+    wanted = set(changed)
+    removed = []
+    now = int(time.time() * 1000)
+    for action, releases in _file_releases(tbl, delta):
+        partition = {c: action.get(f"partition.{c}") for c in tbl.partition_by}
+        if releases is None:
+            if any(_may_hold(tbl, partition, release) for release in wanted):
+                return None
+            continue
+        if releases <= wanted:
+            removed.append(
+                RemoveAction(
+                    action["path"],
+                    True,
+                    now,
+                    size=action["size_bytes"],
+                    partition_values={c: partition_text(v) for c, v in partition.items()},
+                )
+            )
+    return removed
+
+
+def _may_hold(tbl: Table, partition: Mapping[str, Any], release: tuple[Any, ...]) -> bool:
+    """Whether a file in `partition` can hold rows of `release` (its statistics aside)."""
+    return all(
+        partition[column] == value
+        for column, value in zip(tbl.release_key, release, strict=True)
+        if column in tbl.partition_by
+    )
