@@ -130,10 +130,10 @@ def key_codes(data: pa.Table, keys: Sequence[str]) -> np.ndarray:
     table over the key's strings (an Arrow group_by over 4.4 M rows x 10 string columns took ~9 s and
     +1.4 GiB; this takes a fraction of that, measured in benchmarks/bench_timeseries.py).
     """
-    memo = _ENCODINGS.get()
-    held = memo.get((id(data), tuple(keys))) if memo is not None else None
-    if held is not None and held[0] is data:
-        return held[1]
+    return memoized(data, ("codes", *keys), lambda: _key_codes(data, keys))
+
+
+def _key_codes(data: pa.Table, keys: Sequence[str]) -> np.ndarray:
     code = np.zeros(data.num_rows, dtype=np.int64)
     radix = 1
     for name in keys:
@@ -146,39 +146,52 @@ def key_codes(data: pa.Table, keys: Sequence[str]) -> np.ndarray:
             code *= size  # in place: no 35 MB temporaries per column on 4.4 M rows
             code += indices
             radix *= size
-    if memo is not None:
-        code.flags.writeable = False  # shared by the checks of this validate() call: none may change it
-        memo[(id(data), tuple(keys))] = (data, code, radix)
     return code
 
 
 # The dictionary indices of the key columns of the tables one validate() call is checking: the
 # schema's key check and a product's per-estimate checks encode the same string columns, once.
 # The estimate's key codes are memoized too: two per-estimate checks group by them.
-_ENCODINGS: ContextVar[dict[tuple[int, Any], tuple[pa.Table, np.ndarray, int]] | None] = ContextVar(
+_ENCODINGS: ContextVar[dict[tuple[int, Any], tuple[pa.Table, Any]] | None] = ContextVar(
     "occstats_key_encodings", default=None
 )
+
+
+def memoized(data: pa.Table, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """`make()` once per validate() call for this table and `key`, shared by its checks (numpy arrays made
+    read-only: no check may change what another reads). Outside a validate() call, made each time.
+
+    The checks of the time series' 4.4 M wage rows need the same codes, groups and float copies; each
+    made anew is tens of MB of fresh memory, which costs more than the arithmetic on it.
+    """
+    memo = _ENCODINGS.get()
+    held = memo.get((id(data), key)) if memo is not None else None
+    if held is not None and held[0] is data:
+        return held[1]
+    value = make()
+    if memo is not None:
+        for part in value if isinstance(value, tuple) else (value,):
+            if isinstance(part, np.ndarray):
+                part.flags.writeable = False
+        memo[(id(data), key)] = (data, value)
+    return value
 
 
 def encoded(data: pa.Table, name: str) -> tuple[np.ndarray, int]:
     """A column's codes per row (equal values, equal codes; null as the code after the values) and how many
     codes there are: memoized per validate() call, a dictionary column's without decoding its rows."""
-    memo = _ENCODINGS.get()
-    held = memo.get((id(data), name)) if memo is not None else None
-    if held is not None and held[0] is data:
-        return held[1], held[2]
-    column = data.column(name)
-    if not data.num_rows:
-        return np.zeros(0, dtype=np.int32), 1
-    if pa.types.is_dictionary(column.type):
-        indices, size = _dictionary_codes(column)
-    else:
+
+    def make() -> tuple[np.ndarray, int]:
+        column = data.column(name)
+        if not data.num_rows:
+            return np.zeros(0, dtype=np.int32), 1
+        if pa.types.is_dictionary(column.type):
+            return _dictionary_codes(column)
         encoded = pc.dictionary_encode(column).combine_chunks()
         size = len(encoded.dictionary) + (1 if encoded.null_count else 0)  # null: one more code, after the values
-        indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
-    if memo is not None:
-        memo[(id(data), name)] = (data, indices, size)
-    return indices, size
+        return encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False), size
+
+    return memoized(data, ("encoded", name), make)
 
 
 def _dictionary_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, int]:
@@ -244,18 +257,14 @@ def run_groups(code: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 def groups(data: pa.Table, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Dense group numbers per row (0..groups-1) and each group's first row, for the rows' values of `keys`.
 
-    Memoized per validate() call (read-only arrays): the per-estimate checks group by the same key.
+    Memoized per validate() call: the per-estimate checks group by the same key.
     """
-    memo = _ENCODINGS.get()
-    held = memo.get((id(data), ("groups", *keys))) if memo is not None else None
-    if held is not None and held[0] is data:
-        return held[1], held[2]
-    code = key_codes(data, keys)
-    ids, first = run_groups(code) or unique_groups(code)
-    if memo is not None:
-        ids.flags.writeable = first.flags.writeable = False
-        memo[(id(data), ("groups", *keys))] = (data, ids, first)
-    return ids, first
+
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        code = key_codes(data, keys)
+        return run_groups(code) or unique_groups(code)
+
+    return memoized(data, ("groups", *keys), make)
 
 
 def key_repeats(data: pa.Table, keys: Sequence[str]) -> np.ndarray | None:

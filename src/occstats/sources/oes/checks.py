@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from occstats import drift, schema
 from occstats.drift import Baseline, DriftCheck, Limits
 from occstats.sources.oes.layout import NATIONAL_DEFAULTS
-from occstats.validate import MAX_EXAMPLES, Check, encoded, examples, groups
+from occstats.validate import MAX_EXAMPLES, Check, encoded, examples, groups, memoized
 
 # Annual wages are hourly x 2080 rounded to $10 (from unrounded hourly figures), hourly wages are
 # rounded to the cent: |h x 2080 - a| <= 0.005 x 2080 + 5 = 15.40, and BLS's own figures reach
@@ -42,9 +42,12 @@ def _shown(data: pa.Table, mask: pa.ChunkedArray | pa.Array, columns: list[str])
     return count, examples(first, columns, total=count)
 
 
-def _floats(column: pa.ChunkedArray) -> np.ndarray:
-    """Float copies (nulls as NaN): orderings and $16 tolerances need no exact decimals."""
-    return pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
+def _floats(data: pa.Table, name: str) -> np.ndarray:
+    """A column's float copy (nulls as NaN), once per validate() call: orderings and $16 tolerances need no
+    exact decimals."""
+    return memoized(
+        data, ("floats", name), lambda: pc.cast(data.column(name), pa.float64()).to_numpy(zero_copy_only=False)
+    )
 
 
 def _estimate_consistency(data: pa.Table) -> list[str]:
@@ -103,8 +106,13 @@ def _lookup(column: pa.ChunkedArray, values: Callable[[pa.Array], pa.Array], nul
 
 
 def _estimate_mask(data: pa.Table) -> np.ndarray:
-    estimate = _lookup(data.column("status"), lambda v: pc.fill_null(pc.equal(v, "estimate"), False), False)
-    return estimate & pc.is_valid(data.column("value")).to_numpy(zero_copy_only=False)
+    """The rows that are published estimates with a value (once per validate() call)."""
+
+    def make() -> np.ndarray:
+        estimate = _lookup(data.column("status"), lambda v: pc.fill_null(pc.equal(v, "estimate"), False), False)
+        return estimate & pc.is_valid(data.column("value")).to_numpy(zero_copy_only=False)
+
+    return memoized(data, ("estimate_mask",), make)
 
 
 def _percentiles_ordered(data: pa.Table) -> list[str]:
@@ -119,7 +127,7 @@ def _percentiles_ordered(data: pa.Table) -> list[str]:
         return []
     rows, ids, first = _groups(data, mask, "basis")
     grid = np.full((len(_PERCENTILES), len(first)), np.nan)
-    grid[which[rows], ids] = _floats(data.column("value"))[rows]
+    grid[which[rows], ids] = _floats(data, "value")[rows]
     full = ~np.isnan(grid).any(axis=0)
     ordered = np.ones(len(first), dtype=bool)
     for low, high in itertools.pairwise(range(len(_PERCENTILES))):
@@ -142,7 +150,7 @@ def _hourly_matches_annual(data: pa.Table) -> list[str]:
     if not mask.any():
         return []
     rows, ids, first = _groups(data, mask, "statistic")
-    value = _floats(data.column("value"))[rows]
+    value = _floats(data, "value")[rows]
     basis = data.column("basis")
     pair = {}
     for name in ("hourly", "annual"):
