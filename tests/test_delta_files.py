@@ -5,6 +5,7 @@ only, fall back to delta-rs where a file mixes a changed release with others, an
 readers prune with and that bound every value.
 """
 
+import itertools
 import json
 from decimal import Decimal
 
@@ -12,8 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from occstats import schema
-from occstats.delta_files import file_stats
+from occstats import delta_files, schema
+from occstats import store as store_module
+from occstats.delta_files import FILE_ROWS, file_ranges, file_stats
 from occstats.store import Store, _canonical
 from tests.test_store import rows
 
@@ -164,3 +166,41 @@ def test_readers_skip_files_by_the_statistics_and_find_every_row(tmp_path):
     assert len(list(dataset.get_fragments(filter=pc.field("value") > Decimal("100000.00")))) == 1
     assert dataset.to_table(filter=pc.field("value") > Decimal("100000.00")).column("ref_year").to_pylist() == [2012]
     assert dataset.to_table(filter=pc.field("marker").is_null()).num_rows == 2
+
+
+def test_file_ranges_are_whole_row_groups_of_at_most_file_rows():
+    for count, group in (
+        (1, 4096),
+        (65_536, 65_536),
+        (FILE_ROWS, 65_536),
+        (FILE_ROWS + 1, 65_536),
+        (4_442_064, 65_536),
+    ):
+        ranges = file_ranges(count, group)
+        assert sum(length for _, length in ranges) == count and ranges[0][0] == 0
+        assert all(a + n == b for (a, n), (b, _) in itertools.pairwise(ranges)), "contiguous, in order"
+        assert all(n <= FILE_ROWS and (n % group == 0 or i == len(ranges) - 1) for i, (_, n) in enumerate(ranges))
+    assert len(file_ranges(4_442_064, 65_536)) == 3
+
+
+def test_a_large_release_is_several_files_read_back_in_order_and_replaced_together(tmp_path, monkeypatch):
+    monkeypatch.setattr(delta_files, "FILE_ROWS", 4)
+    monkeypatch.setattr(store_module, "SMALL_ROW_GROUP_ROWS", 2)
+    codes = [f"29-{1000 + i}" for i in range(9)]
+
+    def release(value: str) -> pa.Table:
+        one = pa.concat_tables([rows(2012, value=value)] * len(codes)).combine_chunks()
+        return one.set_column(one.schema.get_field_index("soc_code"), "soc_code", pa.array(codes))
+
+    store = Store(tmp_path)
+    tbl = schema.OES_WAGES
+    store.write(tbl, [release("1.00"), rows(2013)], {})
+    held = files(store, tbl.name)
+    assert sorted(f["num_records"] for f in held if f["partition.ref_year"] == 2012) == [1, 4, 4]
+    assert store.read(tbl.name, where=pc.field("ref_year") == 2012).column("soc_code").to_pylist() == codes
+    store.write(tbl, [release("2.00")], {})
+    after = files(store, tbl.name)
+    assert not {f["path"] for f in held if f["partition.ref_year"] == 2012} & {f["path"] for f in after}
+    values = store.read(tbl.name, where=pc.field("ref_year") == 2012).column("value").to_pylist()
+    assert values == [Decimal("2.00")] * len(codes)
+    assert store.read(tbl.name, where=pc.field("ref_year") == 2013).num_rows == 1, "2013's file is untouched"

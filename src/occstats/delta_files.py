@@ -6,19 +6,22 @@ pyarrow writes the same rows, dictionaries as they are, in 1.2 s (benchmarks/RES
 itself stays delta-rs': `DeltaTable.create_write_transaction` (or `create_table_with_add_actions` for a
 new table) adds the files and removes the replaced ones in one commit, as an overwrite did.
 
-A file is replaced whole, never rewritten: this path writes one file per release, and applies only
-where every file holding a changed release holds nothing else (`replaced_files`); elsewhere (a file
-written with several releases in it, which delta-rs' predicate overwrite splits) the store uses
-`write_deltalake`. Each file's Delta statistics (row count, null counts, min/max of string, integer,
-boolean and decimal columns) are read from the Parquet footer pyarrow wrote, so readers skip files as before.
+A file is replaced whole, never rewritten: this path writes a release's rows into files of their own
+(one, or several for millions of rows), and applies only where every file holding a changed release
+holds nothing else (`replaced_files`); elsewhere (a file written by delta-rs with several releases in
+it, which its predicate overwrite rewrites) the store uses `write_deltalake`. Each file's Delta
+statistics (row count, null counts, min/max of string, integer, boolean and decimal columns) are read
+from the Parquet footer pyarrow wrote, so readers skip files as before.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 import uuid
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -90,10 +93,23 @@ def file_stats(metadata: pq.FileMetaData, names: list[str]) -> str:
     return json.dumps({"numRecords": rows, "minValues": mins, "maxValues": maxs, "nullCount": nulls})
 
 
+# A release of more rows is split into files of about equal size (whole row groups), written two at a
+# time: pyarrow encodes a file on one core, and the time series' 4.4 M wage rows took ~1.2 s as one
+# file against ~0.95 s as two or three (the order is kept: each file holds a contiguous range).
+FILE_ROWS = 2_097_152
+
+
+def file_ranges(rows: int, group_rows: int) -> list[tuple[int, int]]:
+    """(offset, length) of each file of a release of `rows` rows: at most FILE_ROWS each, whole row groups."""
+    count = max(1, math.ceil(rows / FILE_ROWS))
+    step = math.ceil(math.ceil(rows / count) / group_rows) * group_rows
+    return [(start, min(step, rows - start)) for start in range(0, rows, step)] or [(0, 0)]
+
+
 def write_release(
     filesystem: pafs.FileSystem, table_path: str, tbl: Table, rows: pa.Table, group_rows: int
-) -> AddAction:
-    """One release's rows (in the order they are to be read) as one Parquet file in its partition's folder.
+) -> list[AddAction]:
+    """One release's rows (in the order they are to be read) as Parquet files in its partition's folder.
 
     The partition columns are constant in a release (they are part of its key) and are stored in the
     log, not the file, as Delta does. The Arrow schema is not embedded: a dictionary-encoded column is
@@ -101,24 +117,31 @@ def write_release(
     """
     partition = {c: partition_text(rows.column(c)[0].as_py()) for c in tbl.partition_by}
     folder = "/".join(f"{c}={v if v is not None else '__HIVE_DEFAULT_PARTITION__'}" for c, v in partition.items())
-    name = f"part-00000-{uuid.uuid4()}-c000.snappy.parquet"
-    relative = f"{folder}/{name}" if folder else name
-    body = rows.drop_columns(list(tbl.partition_by)) if tbl.partition_by else rows
     filesystem.create_dir(f"{table_path}/{folder}" if folder else table_path, recursive=True)
-    collected: list[pq.FileMetaData] = []
-    pq.write_table(
-        body,
-        f"{table_path}/{relative}",
-        filesystem=filesystem,
-        row_group_size=group_rows,
-        compression="snappy",
-        store_schema=False,
-        metadata_collector=collected,
-    )
-    size = filesystem.get_file_info(f"{table_path}/{relative}").size
-    return AddAction(
-        relative, size, partition, int(time.time() * 1000), True, file_stats(collected[0], body.column_names)
-    )
+    body = rows.drop_columns(list(tbl.partition_by)) if tbl.partition_by else rows
+
+    def write(offset: int, length: int) -> AddAction:
+        name = f"part-00000-{uuid.uuid4()}-c000.snappy.parquet"
+        relative = f"{folder}/{name}" if folder else name
+        collected: list[pq.FileMetaData] = []
+        pq.write_table(
+            body.slice(offset, length),
+            f"{table_path}/{relative}",
+            filesystem=filesystem,
+            row_group_size=group_rows,
+            compression="snappy",
+            store_schema=False,
+            metadata_collector=collected,
+        )
+        size = filesystem.get_file_info(f"{table_path}/{relative}").size
+        stats = file_stats(collected[0], body.column_names)
+        return AddAction(relative, size, partition, int(time.time() * 1000), True, stats)
+
+    ranges = file_ranges(rows.num_rows, group_rows)
+    if len(ranges) == 1:
+        return [write(*ranges[0])]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda span: write(*span), ranges))
 
 
 def _file_releases(tbl: Table, delta: DeltaTable) -> list[tuple[dict[str, Any], set[tuple[Any, ...]] | None]]:

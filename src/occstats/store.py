@@ -422,7 +422,7 @@ class Store:
         group_rows: int,
         properties: CommitProperties,
     ) -> bool:
-        """Write each changed release as its own Parquet file and commit them, with the removal of the files
+        """Write each changed release into Parquet files of its own and commit them, with the removal of the files
         they replace, in one delta-rs transaction (delta_files.py). False, having written nothing, where a
         file the table holds mixes a changed release with other rows: `write_deltalake` rewrites that one."""
         exists = self.exists(tbl.name)
@@ -437,7 +437,9 @@ class Store:
             self.root.mkdir(parents=True, exist_ok=True)
         filesystem, path = filesystem_of(self.path(tbl.name))
         added = [
-            write_release(filesystem, path, tbl, _clustered(tbl, rows, group_rows), group_rows) for _, rows in found
+            action
+            for _, rows in found
+            for action in write_release(filesystem, path, tbl, _clustered(tbl, rows, group_rows), group_rows)
         ]
         if exists:
             delta.create_write_transaction(
