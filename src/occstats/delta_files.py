@@ -78,7 +78,7 @@ def file_stats(metadata: pq.FileMetaData, names: list[str]) -> str:
         if index is None:
             continue
         stats = [group.column(index).statistics for group in groups]
-        if any(s is None for s in stats):
+        if any(s is None or not s.has_null_count for s in stats):
             return unbounded
         nulls[name] = sum(s.null_count for s in stats)
         if nulls[name] == rows:
