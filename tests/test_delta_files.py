@@ -204,3 +204,22 @@ def test_a_large_release_is_several_files_read_back_in_order_and_replaced_togeth
     values = store.read(tbl.name, where=pc.field("ref_year") == 2012).column("value").to_pylist()
     assert values == [Decimal("2.00")] * len(codes)
     assert store.read(tbl.name, where=pc.field("ref_year") == 2013).num_rows == 1, "2013's file is untouched"
+
+
+def test_a_table_delta_rs_wrote_is_revised_by_replacing_its_single_release_files(tmp_path, monkeypatch):
+    """A data directory written before this path existed: delta-rs wrote one file per partition, each holding
+    one release, which its statistics show; a revision replaces the revised release's file whole."""
+    store = Store(tmp_path)
+    tbl = schema.OES_WAGES
+    with monkeypatch.context() as patch:
+        patch.setattr(Store, "_replace_files", lambda *args: False)
+        store.write(tbl, [pa.concat_tables([rows(2012), rows(2013)])], {})
+    before = {f["partition.ref_year"]: f["path"] for f in files(store, tbl.name)}
+    written = []
+    original = Store._replace_files
+    monkeypatch.setattr(Store, "_replace_files", lambda *a: written.append(original(*a)) or written[-1])
+    store.write(tbl, [rows(2013, value="7.00")], {})
+    after = {f["partition.ref_year"]: f["path"] for f in files(store, tbl.name)}
+    assert written == [True] and after[2012] == before[2012] and after[2013] != before[2013]
+    values = {r["ref_year"]: r["value"] for r in store.read(tbl.name).to_pylist()}
+    assert values == {2012: Decimal("21.35"), 2013: Decimal("7.00")}
