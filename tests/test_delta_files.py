@@ -120,10 +120,11 @@ def test_dictionary_encoded_rows_read_back_as_the_declared_strings(tmp_path):
     encoded = data.set_column(
         data.schema.get_field_index("soc_code"), "soc_code", pc.dictionary_encode(data.column("soc_code"))
     )
-    store.write(tbl, [encoded], {})
-    back = store.read(tbl.name)
+    store.write(tbl, [encoded, rows(2013)], {})  # two releases, their columns encoded differently
+    back = store.read(tbl.name, where=pc.field("ref_year") == 2012)
     assert back.schema.field("soc_code").type == pa.string()
     assert back.column("soc_code").to_pylist() == ["29-2071", "29-2071"]
+    assert store.read(tbl.name, where=pc.field("ref_year") == 2013).column("soc_code").to_pylist() == ["29-2071"]
 
 
 def test_statistics_bound_every_value_or_none_at_all(tmp_path):

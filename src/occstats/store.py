@@ -361,19 +361,16 @@ class Store:
         """Replace the releases in `parts` whose content changed, in one commit; return (version, changes).
 
         The caller holds `lock()` and has validated every part. Rows of releases not in `parts` are
-        never touched. Each changed release becomes its own Parquet file where the files it replaces hold
-        nothing else (delta_files.py: pyarrow writes, delta-rs commits); otherwise delta-rs' predicate
-        overwrite rewrites them, the changed releases streamed to it batch by batch (no concatenated copy).
+        never touched. Each changed release becomes Parquet files of its own, in the encoding its parser
+        gave it, where the files it replaces hold nothing else (delta_files.py: pyarrow writes, delta-rs
+        commits); otherwise delta-rs' predicate overwrite rewrites them, the changed releases streamed to
+        it batch by batch (no concatenated copy).
         """
         found = self.changed_releases(tbl, parts)
         if not found:
             return None, []
         changes = [change for change, _ in found]
         changed = [c.release for c in changes]
-        schema = found[0][1].schema
-        if any(not rows.schema.equals(schema) for _, rows in found[1:]):  # parts encoded differently: decode all
-            schema = tbl.arrow_schema()
-            found = [(change, rows.cast(schema)) for change, rows in found]
         group_rows = row_group_rows(max(rows.num_rows for _, rows in found))
         meta = {
             **metadata,
@@ -386,6 +383,10 @@ class Store:
         properties = CommitProperties(custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)})
         if not added and self._replace_files(tbl, found, group_rows, properties):
             return self.latest_version(tbl.name), changes
+        schema = found[0][1].schema  # one stream: releases whose columns are encoded differently are decoded
+        if any(not rows.schema.equals(schema) for _, rows in found[1:]):
+            schema = tbl.arrow_schema()
+            found = [(change, rows.cast(schema)) for change, rows in found]
         stream = pa.RecordBatchReader.from_batches(
             schema, (batch for _, rows in found for batch in _clustered(tbl, rows, group_rows).to_batches())
         )
