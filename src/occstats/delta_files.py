@@ -144,15 +144,13 @@ def write_release(
         return list(pool.map(lambda span: write(*span), ranges))
 
 
-def _file_releases(tbl: Table, delta: DeltaTable) -> list[tuple[dict[str, Any], set[tuple[Any, ...]] | None]]:
-    """Each file of the table with the releases it can hold: one release when its partition values and
-    statistics pin every release-key column to one value, None when they do not (a mixed or unknown file).
-    Each entry carries the file's path, size and partition values (what a RemoveAction needs)."""
-    actions = pa.table(delta.get_add_actions(flatten=True))
-    listed = actions.to_pylist()
+def _file_releases(tbl: Table, delta: DeltaTable) -> list[tuple[dict[str, Any], tuple[Any, ...] | None]]:
+    """Each file of the table (its log entry: path, size, partition values) with the one release it holds
+    when its partition values and statistics pin every release-key column to one value; None when they do
+    not (a file of several releases, or one without statistics)."""
     found = []
-    for action in listed:
-        values = []
+    for action in pa.table(delta.get_add_actions(flatten=True)).to_pylist():
+        values: list[Any] | None = []
         for column in tbl.release_key:
             if column in tbl.partition_by:
                 values.append(action.get(f"partition.{column}"))
@@ -162,7 +160,7 @@ def _file_releases(tbl: Table, delta: DeltaTable) -> list[tuple[dict[str, Any], 
                 values = None
                 break
             values.append(low)
-        found.append((action, {tuple(values)} if values is not None else None))
+        found.append((action, tuple(values) if values is not None else None))
     return found
 
 
@@ -175,13 +173,13 @@ def replaced_files(tbl: Table, delta: DeltaTable, changed: list[tuple[Any, ...]]
     wanted = set(changed)
     removed = []
     now = int(time.time() * 1000)
-    for action, releases in _file_releases(tbl, delta):
+    for action, release in _file_releases(tbl, delta):
         partition = {c: action.get(f"partition.{c}") for c in tbl.partition_by}
-        if releases is None:
-            if any(_may_hold(tbl, partition, release) for release in wanted):
+        if release is None:
+            if any(_may_hold(tbl, partition, other) for other in wanted):
                 return None
             continue
-        if releases <= wanted:
+        if release in wanted:
             removed.append(
                 RemoveAction(
                     action["path"],

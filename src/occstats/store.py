@@ -469,13 +469,14 @@ class Store:
     ) -> dict[str, tuple[int | None, list[ReleaseChange]]]:
         """`write` for several tables, two at a time, the largest first; return table name -> (version, changes).
 
-        delta-rs encodes one table's file on one core: the time series' 370 k estimate rows are written
-        while its 4.4 M wage rows are. Each table is still its own commit; the caller records the snapshot
-        readers move to once every write returned. The first error (in `writes` order) is raised after
-        the writes already started have finished.
+        A file is encoded on one core (by pyarrow, or delta-rs where it rewrites): the time series' 370 k
+        estimate rows are written while its 4.4 M wage rows are. Each table is still its own commit; the
+        caller records the snapshot readers move to once every write returned. The first error (in
+        `writes` order) is raised after the writes already started have finished.
         """
-        # Memory Arrow's pool kept from parsing and checking goes back to the system first: delta-rs
-        # allocates outside that pool (the time series' write peak: 1311-1530 MiB without, 1247-1328 with).
+        # Memory Arrow's pool kept from parsing and checking goes back to the system first. Measured when
+        # delta-rs wrote every table (it allocates outside that pool; the time series' write peak: 1311-1530
+        # MiB without, 1247-1328 with); it still writes where a file mixes releases.
         pa.default_memory_pool().release_unused()
         order = sorted(writes, key=lambda w: -sum(part.num_rows for part in w[1]))
         if len(order) < 2:
