@@ -12,6 +12,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from deltalake import write_deltalake
 
 from occstats import delta_files, schema
 from occstats import store as store_module
@@ -127,8 +128,8 @@ def test_dictionary_encoded_rows_read_back_as_the_declared_strings(tmp_path):
     assert store.read(tbl.name, where=pc.field("ref_year") == 2013).column("soc_code").to_pylist() == ["29-2071"]
 
 
-def test_statistics_bound_every_value_or_none_at_all(tmp_path):
-    table = pa.table(
+def statistics_table() -> pa.Table:
+    return pa.table(
         {
             "code": pa.array(["b", "a", None, "c"] * 3),
             "year": pa.array([2019, 2012, 2020, 2018] * 3, pa.int16()),
@@ -137,23 +138,54 @@ def test_statistics_bound_every_value_or_none_at_all(tmp_path):
                 [Decimal("1.50"), Decimal("9999999999.99"), None, Decimal("-0.01")] * 3, pa.decimal128(12, 2)
             ),
             "empty": pa.nulls(12, pa.string()),
-            "tags": pa.array([["x"], None, [], ["y", "z"]] * 3),
         }
     )
-    collected = []
-    pq.write_table(table, tmp_path / "f.parquet", row_group_size=5, metadata_collector=collected)
-    stats = json.loads(file_stats(collected[0], table.column_names))
+
+
+def test_statistics_are_the_ones_delta_rs_records(tmp_path):
+    table = statistics_table()
+    write_deltalake(tmp_path, table)
+    [log] = [path for path in (tmp_path / "_delta_log").iterdir() if path.suffix == ".json"]
+    [theirs] = [json.loads(e["add"]["stats"]) for e in map(json.loads, log.read_text().splitlines()) if "add" in e]
+    assert json.loads(file_stats(table)) == theirs
+    # dictionary-encoded strings (as the parsers hand them over) state the same, in several chunks too
+    encoded = table.set_column(0, "code", pc.dictionary_encode(table.column("code")))
+    assert json.loads(file_stats(encoded)) == theirs
+    assert json.loads(file_stats(pa.concat_tables([encoded.slice(0, 5), encoded.slice(5)]))) == theirs
+
+
+def test_statistics_bound_every_value_or_none_at_all():
+    table = statistics_table().append_column("tags", pa.array([["x"], None, [], ["y", "z"]] * 3))
+    stats = json.loads(file_stats(table))
     assert stats["numRecords"] == 12
     assert stats["minValues"] == {"code": "a", "year": 2012, "flag": False, "money": -0.01}
     assert stats["maxValues"] == {"code": "c", "year": 2020, "flag": True, "money": 9999999999.99}
-    assert stats["nullCount"] == {"code": 3, "year": 0, "flag": 0, "money": 3, "empty": 12}
+    assert stats["nullCount"] == {"code": 3, "year": 0, "flag": 0, "money": 3, "empty": 12}  # nested: nothing
+
+    # a dictionary's values no row uses bound nothing; rows pointing at a null value are null
+    codes = pa.DictionaryArray.from_arrays(pa.array([1, 1, 3, None], pa.int8()), pa.array(["a", "m", "z", None]))
+    assert json.loads(file_stats(pa.table({"code": codes}))) == {
+        "numRecords": 4,
+        "minValues": {"code": "m"},
+        "maxValues": {"code": "m"},
+        "nullCount": {"code": 2},
+    }
 
     # a column whose bounds cannot be stated exactly (a float here): no bounds for the file at all, since
     # deltalake reads a column missing from minValues as bounded by null and would skip the file
     inexact = table.append_column("ratio", pa.array([0.1] * 12))
-    collected = []
-    pq.write_table(inexact, tmp_path / "g.parquet", row_group_size=5, metadata_collector=collected)
-    assert json.loads(file_stats(collected[0], inexact.column_names)) == {"numRecords": 12}
+    assert json.loads(file_stats(inexact)) == {"numRecords": 12}
+
+
+def test_row_groups_carry_statistics_for_the_columns_a_reader_skips_them_by(tmp_path):
+    store = Store(tmp_path)
+    tbl = schema.OES_WAGES
+    store.write(tbl, [rows(2012)], {})
+    [added] = files(store, tbl.name)
+    metadata = pq.read_metadata(tmp_path / tbl.name / added["path"])
+    group = metadata.row_group(0)
+    with_statistics = {group.column(i).path_in_schema for i in range(group.num_columns) if group.column(i).statistics}
+    assert with_statistics == {*tbl.cluster_by, "dataset"}  # ref_year is the partition: in the log, not the file
 
 
 def test_readers_skip_files_by_the_statistics_and_find_every_row(tmp_path):
