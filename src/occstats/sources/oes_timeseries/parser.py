@@ -485,14 +485,27 @@ class _Figures:
     take: pa.Array  # the line index (null where the estimate has no line for this datatype)
 
 
-def _scatter(series: _Series, datatype: layout.Datatype, n: int, label: str) -> _Figures:
-    """One datatype's lines scattered to their estimates; absent lines are 'not published'; the numbers
-    cast to the type of the column they go to (exactly: a value with more decimals fails naming its line).
+def _lines_by_datatype(datatype: np.ndarray) -> dict[int, np.ndarray]:
+    """Each datatype code's lines, in file order: one stable sort of the 6 M one-byte codes (a comparison
+    and a scan of every line per datatype, 17 of them, cost twice as much)."""
+    order = np.argsort(datatype, kind="stable")
+    counts = np.bincount(datatype)
+    starts = np.cumsum(counts) - counts
+    return {
+        code: order[start : start + count]
+        for code, (start, count) in enumerate(zip(starts, counts, strict=True))
+        if count
+    }
+
+
+def _scatter(series: _Series, rows: np.ndarray, datatype: layout.Datatype, n: int, label: str) -> _Figures:
+    """One datatype's lines (`rows`, in file order) scattered to their estimates; absent lines are 'not
+    published'; the numbers cast to the type of the column they go to (exactly: a value with more decimals
+    fails naming its line).
 
     Also the duplicate check: each estimate has at most one line per datatype.
     """
     code = datatype.code
-    rows = np.flatnonzero(series.datatype == int(code))
     estimates = series.estimate[rows]
     counts = np.bincount(estimates, minlength=n)
     if len(counts) and counts.max() > 1:
@@ -751,7 +764,11 @@ def parse_files(
     provenance = {name: _dictionary(a) for name, a in provenance.items()}
     # the 17 datatypes are independent: two at a time (Arrow's and numpy's kernels release the GIL)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        scattered = pool.map(lambda d: _scatter(series, d, n, label), layout.DATATYPES)
+        by_datatype = _lines_by_datatype(series.datatype)  # checked: every code is a declared one (>= 0)
+        none = np.zeros(0, dtype=np.intp)
+        scattered = pool.map(
+            lambda d: _scatter(series, by_datatype.get(int(d.code), none), d, n, label), layout.DATATYPES
+        )
         figures = {d.code: figure for d, figure in zip(layout.DATATYPES, scattered, strict=True)}
     estimates = _estimates(
         figures, series.footnotes, key_columns, provenance, area, ind, naics_level, occ, lists, label, n
