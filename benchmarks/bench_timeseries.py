@@ -265,13 +265,13 @@ def write_results(report: str) -> None:
         "encoding (the wage table alone: 0.67-0.71 s to write instead of 1.10-1.22 s). The Delta log's "
         "statistics are computed from the Arrow rows and bound every column as before (the same JSON as "
         "delta-rs records for the same rows: `tests/test_delta_files.py`); the queries of `bench_all.py` "
-        "answer as fast (25-27 ms and 41-42 ms against 26-27 ms and 49-52 ms on a data directory the "
-        "code before wrote). (3) the parser finds each datatype's lines by one stable sort of the "
-        "datatype codes instead of 17 comparisons and scans of 6 M lines (parse CPU 3.30 -> 3.10 s, "
+        "answer as fast (alternating on data directories the code before and after built: 30-43 ms and "
+        "63-68 ms before, 37-40 ms and 58 ms after). (3) the parser finds each datatype's lines by one "
+        "stable sort of the datatype codes instead of 17 comparisons and scans of 6 M lines (parse CPU 3.30 -> 3.10 s, "
         "medians of 5 in one process). Measured and not used: the CSV reader dictionary-encoding the "
         "value and footnote columns as it converts them (parse 2.02 s against 1.94 s, medians of 5). A "
         "data directory built from the full mirror by this code holds the same content, cell for cell, as "
-        "one built by the code of 2026-12-07 (`compare_data_dirs.py`).\n\n"
+        "one built by the code before (`compare_data_dirs.py`).\n\n"
         f"{report}\n{END}"
     )
     if START in text and END in text:
