@@ -66,10 +66,9 @@ def _column_stats(column: pa.ChunkedArray) -> tuple[int, Any, Any]:
     for chunk in column.chunks:
         values = chunk
         if pa.types.is_dictionary(chunk.type):
-            used = pc.drop_null(pc.unique(chunk.indices))
-            values = chunk.dictionary.take(used)
-            nulls += chunk.indices.null_count + pc.sum(pc.is_null(values)).as_py() if values.null_count else 0
-            nulls += chunk.indices.null_count if not values.null_count else 0
+            values = chunk.dictionary.take(pc.drop_null(pc.unique(chunk.indices)))
+            # a row pointing at a null value is null too (rare: decoded only then)
+            nulls += chunk.dictionary_decode().null_count if values.null_count else chunk.null_count
         else:
             nulls += chunk.null_count
         bounds = pc.min_max(values)
