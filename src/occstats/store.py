@@ -377,11 +377,12 @@ class Store:
             "releases": [dict(zip(tbl.release_key, r, strict=True)) for r in changed],
             "rows_added": sum(change.rows for change in changes),  # a transaction commit records no row metrics
         }
-        added = self.missing_columns(tbl) if self.exists(tbl.name) else []
+        exists = self.exists(tbl.name)
+        added = self.missing_columns(tbl) if exists else []
         if added:
             meta["schema_added_columns"] = added
         properties = CommitProperties(custom_metadata={METADATA_KEY: json.dumps(meta, sort_keys=True, default=str)})
-        if not added and self._replace_files(tbl, found, group_rows, properties):
+        if not added and self._replace_files(tbl, found, group_rows, properties, exists):
             return self.latest_version(tbl.name), changes
         schema = found[0][1].schema  # one stream: releases whose columns are encoded differently are decoded
         if any(not rows.schema.equals(schema) for _, rows in found[1:]):
@@ -390,7 +391,7 @@ class Store:
         stream = pa.RecordBatchReader.from_batches(
             schema, (batch for _, rows in found for batch in _clustered(tbl, rows, group_rows).to_batches())
         )
-        if self.exists(tbl.name):
+        if exists:
             write_deltalake(
                 str(self.path(tbl.name)),
                 stream,
@@ -422,11 +423,12 @@ class Store:
         found: list[tuple[ReleaseChange, pa.Table]],
         group_rows: int,
         properties: CommitProperties,
+        exists: bool,
     ) -> bool:
         """Write each changed release into Parquet files of its own and commit them, with the removal of the files
         they replace, in one delta-rs transaction (delta_files.py). False, having written nothing, where a
-        file the table holds mixes a changed release with other rows: `write_deltalake` rewrites that one."""
-        exists = self.exists(tbl.name)
+        file the table holds mixes a changed release with other rows: `write_deltalake` rewrites that one.
+        `exists`: whether the table has a commit yet (the caller has asked)."""
         removed: list[RemoveAction] = []
         if exists:
             delta = DeltaTable(str(self.path(tbl.name)), storage_options=self._options)

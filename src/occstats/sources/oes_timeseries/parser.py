@@ -762,10 +762,10 @@ def parse_files(
     # the estimates' strings repeat a few hundred codes and titles: dictionary-encoded once, for both tables
     key_columns = {name: _dictionary(a) if pa.types.is_string(a.type) else a for name, a in key_columns.items()}
     provenance = {name: _dictionary(a) for name, a in provenance.items()}
+    by_datatype = _lines_by_datatype(series.datatype)  # checked: every code is a declared one (>= 0)
+    none = np.zeros(0, dtype=np.intp)
     # the 17 datatypes are independent: two at a time (Arrow's and numpy's kernels release the GIL)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        by_datatype = _lines_by_datatype(series.datatype)  # checked: every code is a declared one (>= 0)
-        none = np.zeros(0, dtype=np.intp)
         scattered = pool.map(
             lambda d: _scatter(series, by_datatype.get(int(d.code), none), d, n, label), layout.DATATYPES
         )
